@@ -1,0 +1,385 @@
+//! The Kubernetes-compatible HTTP API of Rudder.
+//!
+//! [`ApiServer::handle`] turns any `http::Request` into a response; [`serve`] puts it behind
+//! TLS with client-certificate authentication. In-process clients can call `handle` directly.
+
+pub mod codec;
+pub mod discovery;
+pub mod error;
+pub mod managed;
+pub mod metrics;
+pub mod openapi;
+pub mod pki;
+mod protobuf;
+pub mod registry;
+pub mod request;
+pub mod rest;
+pub mod serve;
+mod watch;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use apimachinery::catalog;
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use serde_json::{json, Value};
+use store::Store;
+
+use crate::codec::MAX_BODY;
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Query, ResourceRequest, Target};
+
+/// The Kubernetes release whose API this server speaks.
+pub const KUBERNETES_VERSION: &str = "v1.32.0";
+
+pub type Body = UnsyncBoxBody<Bytes, std::io::Error>;
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub groups: Vec<String>,
+}
+
+pub struct ApiServer {
+    pub(crate) store: Arc<dyn Store>,
+    pub metrics: metrics::Metrics,
+    /// `host:port` clients reach this server at, for legacy discovery.
+    pub advertise_address: String,
+}
+
+/// Namespaces that exist from the start.
+pub const SYSTEM_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+fn json_response(code: u16, v: &Value) -> Response<Body> {
+    let body = serde_json::to_vec(v).unwrap_or_default();
+    let mut r = Response::new(full(body));
+    *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn error_response(e: &ApiError) -> Response<Body> {
+    json_response(e.code, &e.status_json())
+}
+
+fn text_response(code: u16, text: String) -> Response<Body> {
+    let mut r = Response::new(full(text));
+    *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Maps patch engine errors to the Status codes Kubernetes uses.
+pub(crate) fn patch_error(e: apimachinery::patch::PatchError) -> ApiError {
+    ApiError::new(e.status_code(), e.reason(), e.to_string())
+}
+
+pub fn version_info() -> Value {
+    json!({
+        "major": "1",
+        "minor": "32",
+        "gitVersion": format!("{KUBERNETES_VERSION}+rudder-{}", env!("CARGO_PKG_VERSION")),
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": "2026-01-01T00:00:00Z",
+        "goVersion": "go1.23.0",
+        "compiler": "gc",
+        "platform": format!("{}/{}", std::env::consts::OS, match std::env::consts::ARCH { "x86_64" => "amd64", "aarch64" => "arm64", a => a }),
+    })
+}
+
+impl ApiServer {
+    pub fn new(store: Arc<dyn Store>, advertise_address: String) -> Arc<ApiServer> {
+        Arc::new(ApiServer {
+            store,
+            metrics: metrics::Metrics::default(),
+            advertise_address,
+        })
+    }
+
+    /// Creates the system namespaces if missing.
+    pub async fn bootstrap(&self) -> ApiResult<()> {
+        let rr = ResourceRequest {
+            resource: catalog::find("", "v1", "namespaces").expect("namespaces are served"),
+            namespace: None,
+            name: None,
+            subresource: None,
+            watch_path: false,
+        };
+        let q = Query::parse(Some("fieldManager=rudder"));
+        for ns in SYSTEM_NAMESPACES {
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            match self.create(&rr, &q, obj).await {
+                Ok(_) => {}
+                Err(e) if e.reason == "AlreadyExists" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Serves one request. `user` is None for unauthenticated callers.
+    pub async fn handle<B>(&self, req: Request<B>, user: Option<User>) -> Response<Body>
+    where
+        B: hyper::body::Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let started = Instant::now();
+        let (parts, body) = req.into_parts();
+        let mut verb = parts.method.as_str().to_string();
+        let mut resource = String::new();
+        let response = match request::parse_path(parts.uri.path()) {
+            Err(e) => error_response(&e),
+            Ok(target) => {
+                let public = matches!(target, Target::Version | Target::Health(_));
+                if user.is_none() && !public {
+                    error_response(&ApiError::unauthorized())
+                } else if let Target::Resource(rr) = target {
+                    resource = rr.resource.plural.to_string();
+                    let q = Query::parse(parts.uri.query());
+                    verb = metric_verb(&parts.method, &rr, &q, &parts.headers);
+                    match self.resource(&parts, body, &rr, q).await {
+                        Ok(r) => r,
+                        Err(e) => error_response(&e),
+                    }
+                } else {
+                    self.non_resource(target, &parts.headers)
+                }
+            }
+        };
+        let code = response.status().as_u16();
+        tracing::debug!(method = %parts.method, path = %parts.uri, code, elapsed_us = started.elapsed().as_micros() as u64, "request");
+        self.metrics
+            .observe(&verb, &resource, code, started.elapsed());
+        response
+    }
+
+    fn non_resource(&self, target: Target, headers: &http::HeaderMap) -> Response<Body> {
+        let accept = headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        let aggregated = |core: bool| {
+            let mut r = json_response(200, &discovery::aggregated(core));
+            r.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static(discovery::AGGREGATED_CONTENT_TYPE),
+            );
+            r
+        };
+        match target {
+            Target::Version => json_response(200, &version_info()),
+            Target::Health(_) => text_response(200, "ok".into()),
+            Target::Metrics => text_response(200, self.metrics.render()),
+            Target::CoreVersions if discovery::wants_aggregated(accept) => aggregated(true),
+            Target::CoreVersions => {
+                json_response(200, &discovery::core_versions(&self.advertise_address))
+            }
+            Target::Groups if discovery::wants_aggregated(accept) => aggregated(false),
+            Target::Groups => json_response(200, &discovery::group_list()),
+            Target::Group(g) => json_response(200, &discovery::group(&g)),
+            Target::GroupVersion(g, v) => json_response(200, &discovery::resource_list(&g, &v)),
+            Target::OpenApiV3Index => json_response(200, &openapi::index()),
+            Target::OpenApiV3(gv) => match openapi::document(&gv) {
+                Some(doc) => json_response(200, &doc),
+                None => error_response(&ApiError::new(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )),
+            },
+            Target::OpenApiV2 | Target::Resource(_) => error_response(&ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )),
+        }
+    }
+
+    async fn resource<B>(
+        &self,
+        parts: &http::request::Parts,
+        body: B,
+        rr: &ResourceRequest,
+        mut q: Query,
+    ) -> ApiResult<Response<Body>>
+    where
+        B: hyper::body::Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let header =
+            |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let out = codec::negotiate(header(http::header::ACCEPT), q.get("includeObject"));
+        let content_type = header(http::header::CONTENT_TYPE)
+            .unwrap_or("application/json")
+            .to_string();
+        if q.get("fieldManager").is_none_or(str::is_empty) {
+            if let Some(ua) = header(http::header::USER_AGENT) {
+                let manager: String = ua
+                    .split('/')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(128)
+                    .collect();
+                q.set("fieldManager", &manager);
+            }
+        }
+        let bytes = read_body(body).await?;
+        let res = rr.resource;
+        let allowed = |verb: &str| -> ApiResult<()> {
+            let verbs = match &rr.subresource {
+                Some(s) => res.subresource(s).map(|s| s.verbs).unwrap_or(&[]),
+                None => res.verbs,
+            };
+            if verbs.contains(&verb) {
+                Ok(())
+            } else {
+                Err(ApiError::method_not_supported(res.plural, verb))
+            }
+        };
+        let name = rr.name.as_deref();
+        let sub = rr.subresource.as_deref();
+        let reply = match (&parts.method, name, sub) {
+            (&Method::GET, _, None) if q.flag("watch") || rr.watch_path => {
+                allowed("watch")?;
+                let rx = self.watch(rr, &q, out).await?;
+                return Ok(stream_response(rx));
+            }
+            (&Method::GET, None, None) => {
+                allowed("list")?;
+                (200, self.list(rr, &q, out).await?)
+            }
+            (&Method::GET, Some(n), None | Some("status")) => {
+                allowed("get")?;
+                (200, self.get(rr, n, out).await?)
+            }
+            (&Method::POST, None, None) => {
+                allowed("create")?;
+                let obj = codec::decode_body(&content_type, &bytes)?;
+                let (code, obj) = self.create(rr, &q, obj).await?;
+                (code, codec::render_object(res, obj, out))
+            }
+            (&Method::PUT, Some(n), None | Some("status")) => {
+                allowed("update")?;
+                let obj = codec::decode_body(&content_type, &bytes)?;
+                let (code, obj) = self.update(rr, n, &q, obj).await?;
+                (code, codec::render_object(res, obj, out))
+            }
+            (&Method::PATCH, Some(n), None | Some("status")) => {
+                allowed("patch")?;
+                let (code, obj) = self.patch(rr, n, &q, &content_type, &bytes).await?;
+                (code, codec::render_object(res, obj, out))
+            }
+            (&Method::DELETE, Some(n), None) => {
+                allowed("delete")?;
+                self.delete(rr, n, &q, &bytes).await?
+            }
+            (&Method::DELETE, None, None) => {
+                allowed("deletecollection")?;
+                self.delete_collection(rr, &q, &bytes).await?
+            }
+            (&Method::GET, Some(n), Some("scale")) => (200, self.get_scale(rr, n).await?),
+            (&Method::PUT, Some(n), Some("scale")) => {
+                self.write_scale(rr, n, &q, None, &bytes).await?
+            }
+            (&Method::PATCH, Some(n), Some("scale")) => {
+                self.write_scale(rr, n, &q, Some(&content_type), &bytes)
+                    .await?
+            }
+            (&Method::POST, Some(n), Some("binding")) => {
+                let binding = codec::decode_body(&content_type, &bytes)?;
+                self.bind(rr, n, binding).await?
+            }
+            _ => {
+                return Err(ApiError::method_not_supported(
+                    res.plural,
+                    parts.method.as_str(),
+                ))
+            }
+        };
+        Ok(json_response(reply.0, &reply.1))
+    }
+}
+
+/// Kubernetes' metric verbs: LIST and WATCH are told apart from GET, APPLY from PATCH.
+fn metric_verb(
+    method: &Method,
+    rr: &ResourceRequest,
+    q: &Query,
+    headers: &http::HeaderMap,
+) -> String {
+    let is_apply = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/apply-patch"));
+    match *method {
+        Method::GET if q.flag("watch") || rr.watch_path => "WATCH".into(),
+        Method::GET if rr.name.is_none() => "LIST".into(),
+        Method::PATCH if is_apply => "APPLY".into(),
+        ref m => m.as_str().to_string(),
+    }
+}
+
+async fn read_body<B>(body: B) -> ApiResult<Bytes>
+where
+    B: hyper::body::Body<Data = Bytes> + Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(ApiError::too_large())
+        }
+        Err(e) => Err(ApiError::bad_request(format!(
+            "error reading request body: {e}"
+        ))),
+    }
+}
+
+fn stream_response(rx: tokio::sync::mpsc::Receiver<Bytes>) -> Response<Body> {
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, std::io::Error>(hyper::body::Frame::data(b)), rx))
+    });
+    let mut r = Response::new(StreamBody::new(stream).boxed_unsync());
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, private"),
+    );
+    r
+}
+
+/// Convenience for tests and in-process callers: a request with a full body.
+pub fn request(method: &str, uri: &str, body: impl Into<Bytes>) -> Request<Full<Bytes>> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(body.into()))
+        .expect("valid request")
+}

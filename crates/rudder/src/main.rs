@@ -1,0 +1,137 @@
+//! `rudder`: the command line. `server` runs the control plane; `kubeconfig` prints the admin
+//! kubeconfig of a data dir.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "rudder",
+    version,
+    about = "A Kubernetes-compatible container orchestrator in one binary"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the control plane (API server on an embedded SQLite store).
+    Server(ServerArgs),
+    /// Print the admin kubeconfig of a server's data dir.
+    Kubeconfig {
+        #[arg(long, default_value = "/var/lib/rudder")]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Parser)]
+struct ServerArgs {
+    /// Where the store, certificates and kubeconfig live.
+    #[arg(long, default_value = "/var/lib/rudder")]
+    data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0")]
+    bind_address: IpAddr,
+    /// HTTPS port of the API.
+    #[arg(long, default_value_t = 6443)]
+    port: u16,
+    /// Address written into the kubeconfig and legacy discovery (default: 127.0.0.1).
+    #[arg(long)]
+    advertise_address: Option<IpAddr>,
+    /// Extra names or addresses for the serving certificate.
+    #[arg(long = "tls-san")]
+    tls_san: Vec<String>,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RUDDER_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Server(args) => run_server(args),
+        Command::Kubeconfig { data_dir } => print_kubeconfig(&data_dir),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rudder: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_kubeconfig(data_dir: &Path) -> Result<(), String> {
+    let path = data_dir.join("kubeconfig.yaml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    print!("{text}");
+    Ok(())
+}
+
+fn run_server(args: ServerArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(server(args))
+}
+
+async fn server(args: ServerArgs) -> Result<(), String> {
+    let data_dir = &args.data_dir;
+    std::fs::create_dir_all(data_dir.join("db"))
+        .map_err(|e| format!("creating {}: {e}", data_dir.display()))?;
+    let store = store::sqlite::SqliteStore::open(&data_dir.join("db").join("state.db"))
+        .map_err(|e| format!("opening store: {e}"))?;
+    let advertise = args
+        .advertise_address
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let mut sans = args.tls_san.clone();
+    sans.push(advertise.to_string());
+    if !args.bind_address.is_unspecified() {
+        sans.push(args.bind_address.to_string());
+    }
+    let pki = apiserver::pki::Pki::load_or_create(&data_dir.join("tls"), &sans)
+        .map_err(|e| format!("PKI: {e}"))?;
+    let server_url = format!("https://{}", SocketAddr::new(advertise, args.port));
+    pki.write_kubeconfig(&data_dir.join("kubeconfig.yaml"), &server_url)
+        .map_err(|e| format!("writing kubeconfig: {e}"))?;
+    let tls = apiserver::serve::tls_config(&pki).map_err(|e| format!("TLS: {e}"))?;
+
+    let api = apiserver::ApiServer::new(
+        Arc::new(store),
+        SocketAddr::new(advertise, args.port).to_string(),
+    );
+    api.bootstrap()
+        .await
+        .map_err(|e| format!("bootstrap: {}", e.message))?;
+
+    let addr = SocketAddr::new(args.bind_address, args.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("listening on {addr}: {e}"))?;
+    tracing::info!(%addr, kubeconfig = %data_dir.join("kubeconfig.yaml").display(), "rudder API server ready");
+
+    let serving = tokio::spawn(apiserver::serve::serve(api, listener, tls));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("interrupted, shutting down"),
+        _ = term.recv() => tracing::info!("terminated, shutting down"),
+        r = serving => return match r {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
+        },
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The project's test command: formatting, lints, then every unit and end-to-end test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+# End-to-end tests start their own servers on free loopback ports; two at a time fits 2 cores.
+cargo test --workspace -- --test-threads=2
