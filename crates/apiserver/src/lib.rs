@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod discovery;
 pub mod error;
+pub mod inprocess;
 pub mod managed;
 pub mod metrics;
 pub mod openapi;

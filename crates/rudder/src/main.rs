@@ -46,6 +46,9 @@ struct ServerArgs {
     /// Extra names or addresses for the serving certificate.
     #[arg(long = "tls-san")]
     tls_san: Vec<String>,
+    /// Control loops not to run (comma-separated), e.g. `scheduler,deployment`.
+    #[arg(long, value_delimiter = ',')]
+    disable: Vec<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -114,6 +117,22 @@ async fn server(args: ServerArgs) -> Result<(), String> {
     api.bootstrap()
         .await
         .map_err(|e| format!("bootstrap: {}", e.message))?;
+    for name in &args.disable {
+        if !controllers::LOOPS.iter().any(|(n, _)| n == name) {
+            let known: Vec<&str> = controllers::LOOPS.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "--disable: unknown control loop {name:?} (known: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    let controller_user = apiserver::User {
+        name: "system:kube-controller-manager".into(),
+        groups: vec!["system:masters".into()],
+    };
+    let transport = apiserver::inprocess::InProcess::new(api.clone(), controller_user);
+    let started = controllers::start(kube::Client::new(transport, "default"), &args.disable);
+    tracing::info!(loops = %started.join(","), "control loops started");
 
     let addr = SocketAddr::new(args.bind_address, args.port);
     let listener = tokio::net::TcpListener::bind(addr)

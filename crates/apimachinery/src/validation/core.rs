@@ -1491,7 +1491,13 @@ pub(crate) fn validate_event(e: &mut Errs, obj: &Value, events_api: bool) {
         if involved_ns.is_empty() && namespace != "default" && namespace != "kube-system" {
             e.invalid_str(&ip, involved_ns, "does not match event.namespace");
         }
-        let controller = field::string_or_empty(e, obj, "reportingController", &root);
+        // core/v1 spells the reporting controller `reportingComponent` in JSON.
+        let controller_key = if events_api {
+            "reportingController"
+        } else {
+            "reportingComponent"
+        };
+        let controller = field::string_or_empty(e, obj, controller_key, &root);
         if controller.is_empty() {
             e.required(&Path::new("reportingController"), "");
         }

@@ -1659,3 +1659,28 @@ proptest! {
         let _ = validate_update(group, kind, true, &obj, &obj);
     }
 }
+
+#[test]
+fn core_events_with_event_time_use_reporting_component() {
+    let ev = json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "web.1", "namespace": "default"},
+        "involvedObject": {"kind": "ReplicaSet", "name": "web", "namespace": "default"},
+        "reason": "SuccessfulCreate", "message": "Created pod: web-x", "type": "Normal",
+        "action": "Create", "eventTime": "2026-01-01T00:00:00.000000Z",
+        "reportingComponent": "replicaset-controller", "reportingInstance": "replicaset-controller-rudder"
+    });
+    assert_eq!(validate_create("", "Event", true, &ev), vec![]);
+    let mut missing = ev.clone();
+    missing
+        .as_object_mut()
+        .unwrap()
+        .remove("reportingComponent");
+    let causes = validate_create("", "Event", true, &missing);
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.field == "reportingController" && c.reason == "FieldValueRequired"),
+        "{causes:?}"
+    );
+}

@@ -27,14 +27,23 @@ fn free_port() -> u16 {
 
 impl Cluster {
     pub fn start() -> Cluster {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra `rudder server` flags.
+    pub fn start_with(extra: &[&str]) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
-        Self::start_in(dir)
+        Self::start_in_with(dir, extra)
     }
 
     /// Starts a server on an existing data dir (to test restarts).
     pub fn start_in(dir: tempfile::TempDir) -> Cluster {
+        Self::start_in_with(dir, &[])
+    }
+
+    fn start_in_with(dir: tempfile::TempDir, extra: &[&str]) -> Cluster {
         let port = free_port();
-        let child = spawn_server(dir.path(), port);
+        let child = spawn_server(dir.path(), port, extra);
         let c = Cluster { dir, port, child };
         c.wait_ready();
         c
@@ -133,12 +142,13 @@ impl Cluster {
     }
 }
 
-fn spawn_server(dir: &Path, port: u16) -> Child {
+fn spawn_server(dir: &Path, port: u16, extra: &[&str]) -> Child {
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
     Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(["server", "--data-dir"])
         .arg(dir)
         .args(["--bind-address", "127.0.0.1", "--port", &port.to_string()])
+        .args(extra)
         .env("RUDDER_LOG", "info")
         .stdout(Stdio::null())
         .stderr(log)

@@ -1,0 +1,5 @@
+//! deployment loop (not built yet).
+
+use crate::Context;
+
+pub async fn run(_ctx: Context) {}

@@ -1,0 +1,5 @@
+//! job loop (not built yet).
+
+use crate::Context;
+
+pub async fn run(_ctx: Context) {}
