@@ -187,15 +187,45 @@ pub enum DeleteOutcome {
     Unchanged,
 }
 
-/// Decides a delete: objects with finalizers, or pods with a grace period, are only marked.
+fn is_namespace(obj: &Value) -> bool {
+    obj.get("kind").and_then(Value::as_str) == Some("Namespace")
+        && obj.get("apiVersion").and_then(Value::as_str) == Some("v1")
+}
+
+/// True while something must still happen before a deleting object may go: metadata
+/// finalizers, or a namespace's `spec.finalizers` (content not yet removed).
+pub fn deletion_blocked(obj: &Value) -> bool {
+    let namespace_pending = is_namespace(obj)
+        && obj
+            .pointer("/spec/finalizers")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+    !finalizers(obj).is_empty() || namespace_pending
+}
+
+/// The finalizer the garbage collector honours for a propagation policy.
+pub fn propagation_finalizer(policy: Option<&str>) -> Option<&'static str> {
+    match policy {
+        Some("Orphan") => Some("orphan"),
+        Some("Foreground") => Some("foregroundDeletion"),
+        _ => None,
+    }
+}
+
+/// Decides a delete. Objects with finalizers (including the one an Orphan or Foreground
+/// propagation policy adds), namespaces with content, and pods with a grace period are only
+/// marked with a deletionTimestamp; everything else is removed now.
 pub fn plan_delete(
     obj: &Value,
     grace_period: Option<i64>,
+    propagation: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> DeleteOutcome {
-    let has_finalizers = !finalizers(obj).is_empty();
+    let extra =
+        propagation_finalizer(propagation).filter(|f| !finalizers(obj).iter().any(|x| x == f));
+    let blocked = deletion_blocked(obj) || extra.is_some();
     let grace = grace_period.unwrap_or(0).max(0);
-    if !has_finalizers && grace == 0 {
+    if !blocked && grace == 0 {
         return DeleteOutcome::Remove;
     }
     let already = is_deleting(obj);
@@ -203,17 +233,28 @@ pub fn plan_delete(
         .and_then(|m| m.get("deletionGracePeriodSeconds"))
         .and_then(Value::as_i64);
     // A repeated delete may only shorten a pending grace period.
-    if already && current_grace.is_some_and(|g| grace >= g) {
+    if already && extra.is_none() && current_grace.is_some_and(|g| grace >= g) {
         return DeleteOutcome::Unchanged;
     }
-    if already && !has_finalizers && grace == 0 {
+    if already && !blocked && grace == 0 {
         return DeleteOutcome::Remove;
     }
     let mut out = obj.clone();
+    if is_namespace(&out) {
+        out["status"]["phase"] = json!("Terminating");
+    }
     let meta = metadata_mut(&mut out);
-    let at = now + chrono::Duration::seconds(grace);
-    meta.insert("deletionTimestamp".into(), json!(format_time(at)));
-    meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    if let Some(f) = extra {
+        let list = meta.entry("finalizers").or_insert_with(|| json!([]));
+        if let Some(a) = list.as_array_mut() {
+            a.push(json!(f));
+        }
+    }
+    if !already || current_grace.is_none_or(|g| grace < g) {
+        let at = now + chrono::Duration::seconds(grace);
+        meta.insert("deletionTimestamp".into(), json!(format_time(at)));
+        meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    }
     DeleteOutcome::MarkDeleting(out)
 }
 

@@ -277,7 +277,7 @@ impl ApiServer {
                 let (code, obj) = self.create(rr, &q, obj).await?;
                 (code, codec::render_object(res, obj, out))
             }
-            (&Method::PUT, Some(n), None | Some("status")) => {
+            (&Method::PUT, Some(n), None | Some("status") | Some("finalize")) => {
                 allowed("update")?;
                 let obj = codec::decode_body(&content_type, &bytes)?;
                 let (code, obj) = self.update(rr, n, &q, obj).await?;

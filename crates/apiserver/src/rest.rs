@@ -254,6 +254,13 @@ impl ApiServer {
         let sub = rr.subresource.as_deref();
         if sub == Some("status") {
             obj = meta::merge_status(&current, &obj);
+        } else if sub == Some("finalize") {
+            let mut finalized = current.clone();
+            finalized["spec"]["finalizers"] = obj
+                .pointer("/spec/finalizers")
+                .cloned()
+                .unwrap_or(json!([]));
+            obj = finalized;
         } else {
             meta::prepare_update(
                 &current,
@@ -282,7 +289,7 @@ impl ApiServer {
         }
         let key = registry::key(res, rr.namespace.as_deref(), name);
         // Removing the last finalizer of an object being deleted completes the deletion.
-        if meta::is_deleting(&obj) && meta::finalizers(&obj).is_empty() && deletion_complete(&obj) {
+        if meta::is_deleting(&obj) && !meta::deletion_blocked(&obj) && deletion_complete(&obj) {
             return match self.store.delete(&key, Some(rev)).await {
                 Ok(kv) => Ok((
                     200,
@@ -408,7 +415,12 @@ impl ApiServer {
                 return Err(ApiError::conflict(res.group, res.plural, name));
             }
             let grace = grace_period(res, &current, opts.grace_period);
-            let outcome = meta::plan_delete(&current, grace, chrono::Utc::now());
+            let outcome = meta::plan_delete(
+                &current,
+                grace,
+                opts.propagation.as_deref(),
+                chrono::Utc::now(),
+            );
             if opts.dry_run {
                 return Ok((200, current));
             }
@@ -788,6 +800,7 @@ fn scale_of(obj: &Value) -> Value {
 
 struct DeleteOptions {
     grace_period: Option<i64>,
+    propagation: Option<String>,
     precondition_uid: Option<String>,
     precondition_rv: Option<i64>,
     dry_run: bool,
@@ -819,6 +832,7 @@ impl DeleteOptions {
                 .and_then(Value::as_array)
                 .is_some_and(|a| a.iter().any(|v| v == "All"));
         Ok(DeleteOptions {
+            propagation: policy.map(str::to_string),
             grace_period: body
                 .get("gracePeriodSeconds")
                 .and_then(Value::as_i64)
