@@ -266,6 +266,7 @@ fn default_pod(obj: &mut Value) {
         }
     }
     set_default(spec, "enableServiceLinks", json!(true));
+    default_toleration_seconds(spec);
     if spec.get("hostNetwork").and_then(Value::as_bool) == Some(true) {
         for key in ["containers", "initContainers"] {
             for c in items_mut(spec, key) {
@@ -279,6 +280,44 @@ fn default_pod(obj: &mut Value) {
             }
         }
     }
+}
+
+/// How long pods stay bound to a node that is not ready or unreachable before eviction.
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+/// Pods tolerate `node.kubernetes.io/not-ready` and `unreachable` NoExecute taints for five
+/// minutes unless they say otherwise, as Kubernetes' DefaultTolerationSeconds admission does.
+fn default_toleration_seconds(spec: &mut Value) {
+    if spec
+        .get("tolerations")
+        .is_some_and(|t| !t.is_array() && !t.is_null())
+    {
+        return;
+    }
+    let mut tolerations = spec
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let covered = tolerations.iter().any(|t| {
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            let tkey = t.get("key").and_then(Value::as_str).unwrap_or("");
+            let exists = t.get("operator").and_then(Value::as_str) == Some("Exists");
+            (tkey == key || (tkey.is_empty() && exists))
+                && (effect.is_empty() || effect == "NoExecute")
+        });
+        if !covered {
+            tolerations.push(
+                json!({"key": key, "operator": "Exists", "effect": "NoExecute",
+                                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}),
+            );
+        }
+    }
+    spec["tolerations"] = Value::Array(tolerations);
 }
 
 /// Defaults `spec.template` of a controller.
@@ -849,6 +888,26 @@ mod tests {
     }
 
     #[test]
+    fn pods_tolerate_unready_nodes_for_five_minutes() {
+        let p = defaulted(
+            "",
+            "Pod",
+            json!({"spec": {"containers": [{"name": "c", "image": "i"}],
+            "tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 10}]}}),
+        );
+        let t = p["spec"]["tolerations"].as_array().unwrap();
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0]["tolerationSeconds"], 10, "a user's toleration is kept");
+        assert_eq!(t[1]["key"], "node.kubernetes.io/not-ready");
+        assert_eq!(t[1]["tolerationSeconds"], 300);
+        let again = defaulted("", "Pod", p.clone());
+        assert_eq!(
+            again["spec"]["tolerations"], p["spec"]["tolerations"],
+            "idempotent"
+        );
+    }
+
+    #[test]
     fn image_pull_policies() {
         assert_eq!(image_tag("nginx").as_deref(), Some("latest"));
         assert_eq!(image_tag("nginx:latest").as_deref(), Some("latest"));
@@ -921,7 +980,11 @@ mod tests {
                 "securityContext": {},
                 "terminationGracePeriodSeconds": 30,
                 "schedulerName": "default-scheduler",
-                "enableServiceLinks": true
+                "enableServiceLinks": true,
+                "tolerations": [
+                    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+                ]
             })
         );
     }

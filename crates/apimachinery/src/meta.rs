@@ -291,16 +291,16 @@ mod tests {
     fn delete_plans() {
         let now = chrono::Utc::now();
         assert_eq!(
-            plan_delete(&json!({"metadata": {}}), None, now),
+            plan_delete(&json!({"metadata": {}}), None, None, now),
             DeleteOutcome::Remove
         );
         let with_fin = json!({"metadata": {"finalizers": ["x"]}});
         assert!(matches!(
-            plan_delete(&with_fin, None, now),
+            plan_delete(&with_fin, None, None, now),
             DeleteOutcome::MarkDeleting(_)
         ));
         let pod = json!({"metadata": {}});
-        match plan_delete(&pod, Some(30), now) {
+        match plan_delete(&pod, Some(30), None, now) {
             DeleteOutcome::MarkDeleting(o) => {
                 assert_eq!(o["metadata"]["deletionGracePeriodSeconds"], 30)
             }
@@ -309,10 +309,13 @@ mod tests {
         let marked =
             json!({"metadata": {"deletionTimestamp": "t", "deletionGracePeriodSeconds": 30}});
         assert_eq!(
-            plan_delete(&marked, Some(30), now),
+            plan_delete(&marked, Some(30), None, now),
             DeleteOutcome::Unchanged
         );
-        assert_eq!(plan_delete(&marked, Some(0), now), DeleteOutcome::Remove);
+        assert_eq!(
+            plan_delete(&marked, Some(0), None, now),
+            DeleteOutcome::Remove
+        );
     }
 
     #[test]
@@ -320,5 +323,40 @@ mod tests {
         let s = name_suffix([0, 1, 26, 27, 255]);
         assert_eq!(s.len(), 5);
         assert!(s.bytes().all(|b| SUFFIX_ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn propagation_policies_add_gc_finalizers() {
+        let now = chrono::Utc::now();
+        let plain = json!({"metadata": {"name": "d"}});
+        for (policy, finalizer) in [("Orphan", "orphan"), ("Foreground", "foregroundDeletion")] {
+            match plan_delete(&plain, None, Some(policy), now) {
+                DeleteOutcome::MarkDeleting(o) => {
+                    assert_eq!(finalizers(&o), vec![finalizer.to_string()]);
+                    assert!(is_deleting(&o));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            plan_delete(&plain, None, Some("Background"), now),
+            DeleteOutcome::Remove
+        );
+    }
+
+    #[test]
+    fn namespaces_terminate_until_their_spec_finalizers_are_gone() {
+        let now = chrono::Utc::now();
+        let ns = json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "x"},
+                        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+        let marked = match plan_delete(&ns, None, None, now) {
+            DeleteOutcome::MarkDeleting(o) => o,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(marked["status"]["phase"], "Terminating");
+        assert!(deletion_blocked(&marked));
+        let mut finalized = marked.clone();
+        finalized["spec"]["finalizers"] = json!([]);
+        assert!(!deletion_blocked(&finalized));
     }
 }

@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod discovery;
 pub mod error;
+mod eviction;
 pub mod inprocess;
 pub mod managed;
 pub mod metrics;
@@ -303,6 +304,10 @@ impl ApiServer {
             (&Method::PATCH, Some(n), Some("scale")) => {
                 self.write_scale(rr, n, &q, Some(&content_type), &bytes)
                     .await?
+            }
+            (&Method::POST, Some(n), Some("eviction")) => {
+                let eviction = codec::decode_body(&content_type, &bytes)?;
+                self.evict(rr, n, eviction).await?
             }
             (&Method::POST, Some(n), Some("binding")) => {
                 let binding = codec::decode_body(&content_type, &bytes)?;

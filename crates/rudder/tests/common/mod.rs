@@ -124,6 +124,11 @@ impl Cluster {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
+    /// True when kubectl fails (e.g. the object is gone), without asserting anything.
+    pub fn fails_quietly(&self, args: &[&str]) -> bool {
+        !self.kubectl(args).status.success()
+    }
+
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let mut a = args.to_vec();
         a.extend(["-o", "json"]);
