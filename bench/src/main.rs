@@ -92,7 +92,7 @@ impl Plan {
 
 fn usage() -> String {
     "usage: api_bench [--quick] [--rudder PATH]\n\
-     \n  --quick        smaller counts (about 30 s instead of about 2 min)\
+     \n  --quick        smaller counts and a 3 s paced phase (seconds instead of a quarter minute)\
      \n  --rudder PATH  the rudder binary (default: target/release/rudder next to this program)"
         .into()
 }
@@ -257,6 +257,13 @@ impl Server {
             Ok(kb.parse()?)
         };
         Ok((field("VmRSS:")?, field("VmHWM:")?))
+    }
+
+    /// Reports the current memory use on stderr.
+    fn trace_memory(&self) {
+        if let Ok((rss, hwm)) = self.memory_kb() {
+            progress(&format!("  server RSS {}, peak {}", mb(rss), mb(hwm)));
+        }
     }
 
     /// User + system CPU time the server has used so far.
@@ -650,7 +657,7 @@ async fn watch_latency(
     client: &Client,
     namespace: &str,
     count: usize,
-) -> Result<Sample> {
+) -> Result<(Sample, Sample)> {
     let path = format!("/api/v1/namespaces/{namespace}/configmaps");
     let listed = client.get(&path).await?;
     if listed.status != StatusCode::OK {
@@ -703,15 +710,16 @@ async fn watch_latency(
     });
 
     let mut sample = Sample::default();
+    let mut created = Sample::default();
     let mut sent = HashMap::with_capacity(count);
     let start = Instant::now();
     for i in 0..count {
         let name = format!("watched-{i:06}");
         sent.insert(name.clone(), Instant::now());
         let reply = client.create_config_map(namespace, &name).await?;
+        created.record(&reply, StatusCode::CREATED);
         if reply.status != StatusCode::CREATED {
             sent.remove(&name);
-            sample.fail(reply.describe());
         }
     }
     let deadline = tokio::time::Instant::now() + WATCH_DRAIN_TIMEOUT;
@@ -733,8 +741,9 @@ async fn watch_latency(
             .get_or_insert(format!("{} ADDED events never arrived", sent.len()));
     }
     sample.elapsed = start.elapsed();
+    created.elapsed = sample.elapsed;
     reader.abort();
-    Ok(sample)
+    Ok((sample, created))
 }
 
 /// Inserts `rows` rows of `BASELINE_VALUE_BYTES`, `per_commit` to a transaction, into a fresh
@@ -900,6 +909,7 @@ async fn run(args: &Args) -> Result<()> {
         "",
     ));
     note_failures("concurrent creates", &creates);
+    server.trace_memory();
 
     // Mutating latency at a modest steady rate.
     progress(&format!(
@@ -921,6 +931,7 @@ async fn run(args: &Args) -> Result<()> {
         ),
     ));
     note_failures("paced creates", &paced);
+    server.trace_memory();
 
     // Single-object reads.
     progress(&format!("{} gets", plan.gets));
@@ -931,6 +942,7 @@ async fn run(args: &Args) -> Result<()> {
         "",
     ));
     note_failures("gets", &got);
+    server.trace_memory();
 
     // Lists of a namespace holding exactly `list_objects` objects.
     progress(&format!("list of {} objects", plan.list_objects));
@@ -944,7 +956,10 @@ async fn run(args: &Args) -> Result<()> {
     )
     .await?;
     note_failures("filling bench-list", &filled);
+    server.trace_memory();
+    let cpu_before = server.cpu_time()?;
     let (mut listed, list_bytes) = lists(&client, "bench-list", filled.ok(), plan.lists).await?;
+    let list_cpu = server.cpu_time()?.saturating_sub(cpu_before);
     rows.push(row(
         format!(
             "list {} objects ({} sequential, {} KB)",
@@ -955,21 +970,35 @@ async fn run(args: &Args) -> Result<()> {
         listed.p50_p99(),
         "",
     ));
+    rows.push(row(
+        "server CPU per list",
+        ms(list_cpu / plan.lists.max(1) as u32),
+        "",
+    ));
     note_failures("lists", &listed);
+    server.trace_memory();
 
     // Watch event delivery.
     progress(&format!("watch delivery of {} events", plan.watch_events));
     client.create_namespace("bench-watch").await?;
-    let mut watched =
+    let (mut watched, mut sequential) =
         watch_latency(&tls, server.port, &client, "bench-watch", plan.watch_events).await?;
+    rows.push(row(
+        format!("create latency, one at a time ({})", sequential.ok()),
+        sequential.p50_p99(),
+        "",
+    ));
+    note_failures("sequential creates", &sequential);
     rows.push(row(
         format!("watch event delivery ({} creates)", watched.ok()),
         watched.p50_p99(),
         "",
     ));
     note_failures("watch", &watched);
+    server.trace_memory();
 
-    let objects = 4 + 2 + creates.ok() + paced.ok() + filled.ok() + watched.ok();
+    // The four namespaces rudder creates at start, the two made here, and every ConfigMap.
+    let objects = 4 + 2 + creates.ok() + paced.ok() + filled.ok() + sequential.ok();
     let (rss_end, hwm_end) = server.memory_kb()?;
     rows.push(row(
         format!("server RSS with {} ConfigMaps", creates.ok()),
@@ -1023,10 +1052,11 @@ async fn run(args: &Args) -> Result<()> {
     );
     println!("{}", "-".repeat(width + measured_width + 20));
     for r in &rows {
-        println!(
+        let line = format!(
             "{:width$}  {:measured_width$}  {}",
             r.metric, r.measured, r.target
         );
+        println!("{}", line.trim_end());
     }
     println!();
     if failures.is_empty() {
