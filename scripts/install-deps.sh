@@ -11,6 +11,12 @@ packages=(
   "ca-certificates:"
   "curl:curl"               # used by the demo and benchmarks against loopback
   "procps:ps"
+  "containerd:containerd"   # container runtime (CRI) the node agent supervises; ships ctr
+  "runc:runc"               # OCI runtime containerd starts containers with
+  "containernetworking-plugins:" # CNI plugins in /usr/lib/cni (bridge, host-local, loopback, portmap)
+  "busybox-static:busybox"  # static busybox: the offline busybox image is built from it
+  "iproute2:ip"             # network namespaces and routes
+  "nftables:nft"            # service proxy and network policy rules
 )
 
 missing=()
