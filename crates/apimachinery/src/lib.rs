@@ -7,6 +7,7 @@ pub mod defaults;
 pub mod meta;
 pub mod patch;
 pub mod protobuf;
+pub mod schema;
 pub mod selectors;
 pub mod table;
 pub mod validation;

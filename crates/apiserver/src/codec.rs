@@ -1,10 +1,14 @@
-//! Request body decoding and response shaping (plain JSON, `Table`, `PartialObjectMetadata`).
+//! Request body decoding (with `fieldValidation`) and response shaping (plain JSON, `Table`,
+//! `PartialObjectMetadata`).
 
 use apimachinery::catalog::Resource;
+use apimachinery::schema::{self, FieldProblem};
 use apimachinery::table;
+use apimachinery::validation::Cause;
 use serde_json::{json, Map, Value};
 
 use crate::error::{ApiError, ApiResult};
+use crate::request::Query;
 
 /// Largest request body accepted, as Kubernetes' 3 MiB limit.
 pub const MAX_BODY: usize = 3 * 1024 * 1024;
@@ -70,6 +74,127 @@ pub fn decode_body(content_type: &str, body: &[u8]) -> ApiResult<Value> {
         | "*/*" => decode_json(body),
         other => Err(ApiError::unsupported_media_type(other)),
     }
+}
+
+/// How a write treats unknown and duplicate fields (the `fieldValidation` parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Drop them silently.
+    Ignore,
+    /// Drop them and say so in `Warning` headers (the default, as in Kubernetes).
+    Warn,
+    /// Reject the request.
+    Strict,
+}
+
+impl FieldValidation {
+    /// Reads `fieldValidation`; `options` is the options kind named in errors (`CreateOptions`,
+    /// `UpdateOptions`, `PatchOptions`).
+    pub fn from_query(q: &Query, options: &str) -> ApiResult<FieldValidation> {
+        match q.get("fieldValidation") {
+            None | Some("" | "Warn") => Ok(FieldValidation::Warn),
+            Some("Ignore") => Ok(FieldValidation::Ignore),
+            Some("Strict") => Ok(FieldValidation::Strict),
+            Some(other) => Err(ApiError::invalid(
+                "meta.k8s.io",
+                options,
+                "",
+                &[Cause {
+                    reason: "FieldValueNotSupported",
+                    message: format!(
+                        "Unsupported value: {}: supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"",
+                        Value::String(other.to_string())
+                    ),
+                    field: "fieldValidation".into(),
+                }],
+            )),
+        }
+    }
+
+    /// Applies the directive to the problems found: an error under Strict (made by `reject`
+    /// from the `strict decoding error: …` message), warnings under Warn.
+    pub fn check(
+        self,
+        problems: &[FieldProblem],
+        warnings: &mut Vec<String>,
+        reject: impl FnOnce(String) -> ApiError,
+    ) -> ApiResult<()> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        match self {
+            FieldValidation::Ignore => Ok(()),
+            FieldValidation::Warn => {
+                warnings.extend(problems.iter().map(ToString::to_string));
+                Ok(())
+            }
+            FieldValidation::Strict => Err(reject(schema::strict_decoding_error(problems))),
+        }
+    }
+}
+
+/// Decodes the body of a create or update of `res`: unknown and duplicate fields are handled
+/// as `validation` says, and unknown fields are dropped from the object in any case, as
+/// Kubernetes' typed decoding drops them.
+pub fn decode_object(
+    res: &Resource,
+    content_type: &str,
+    body: &[u8],
+    validation: FieldValidation,
+    warnings: &mut Vec<String>,
+) -> ApiResult<Value> {
+    let mut obj = decode_body(content_type, body)?;
+    let api_version = res.api_version();
+    if validation != FieldValidation::Ignore {
+        let problems = body_problems(&api_version, res.kind, content_type, body, &obj);
+        validation.check(&problems, warnings, |message| {
+            let str_of = |k: &str| obj.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+            let kind = str_of("kind").unwrap_or(res.kind);
+            let version = str_of("apiVersion")
+                .map(|v| v.rsplit('/').next().unwrap_or(v))
+                .unwrap_or(res.version);
+            ApiError::bad_request(format!(
+                "{kind} in version \"{version}\" cannot be handled as a {}: {message}",
+                res.kind
+            ))
+        })?;
+    }
+    schema::prune(&api_version, res.kind, &mut obj);
+    Ok(obj)
+}
+
+/// Whether a body that decoded fine was JSON (YAML bodies are often JSON too).
+pub fn is_json_body(content_type: &str, body: &[u8]) -> bool {
+    match content_type.split(';').next().unwrap_or("").trim() {
+        "application/yaml" | "application/apply-patch+yaml" | "text/yaml" => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+        }
+        "application/vnd.kubernetes.protobuf" => false,
+        _ => true,
+    }
+}
+
+/// The unknown and duplicate fields of a decoded object body. JSON is scanned as Kubernetes'
+/// strict JSON decoder does (document order, duplicates included); YAML bodies (where a
+/// repeated key already fails decoding) are checked on the decoded object, in path order as
+/// Kubernetes reports them for YAML; protobuf bodies cannot carry unknown fields.
+fn body_problems(
+    api_version: &str,
+    kind: &str,
+    content_type: &str,
+    body: &[u8],
+    obj: &Value,
+) -> Vec<FieldProblem> {
+    if content_type.split(';').next().unwrap_or("").trim() == "application/vnd.kubernetes.protobuf"
+    {
+        return Vec::new();
+    }
+    if is_json_body(content_type, body) {
+        return schema::strict_problems(api_version, kind, body);
+    }
+    let mut unknown = schema::unknown_fields(api_version, kind, obj);
+    unknown.sort();
+    unknown.into_iter().map(FieldProblem::Unknown).collect()
 }
 
 pub fn decode_json(body: &[u8]) -> ApiResult<Value> {

@@ -17,6 +17,8 @@ pub mod registry;
 pub mod request;
 pub mod rest;
 pub mod serve;
+#[cfg(test)]
+mod tests;
 mod watch;
 
 use std::sync::Arc;
@@ -30,7 +32,7 @@ use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use serde_json::{json, Value};
 use store::Store;
 
-use crate::codec::MAX_BODY;
+use crate::codec::{FieldValidation, MAX_BODY};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Query, ResourceRequest, Target};
 
@@ -157,10 +159,13 @@ impl ApiServer {
                     resource = rr.resource.plural.to_string();
                     let q = Query::parse(parts.uri.query());
                     verb = metric_verb(&parts.method, &rr, &q, &parts.headers);
-                    match self.resource(&parts, body, &rr, q).await {
+                    let mut warnings = Vec::new();
+                    let mut r = match self.resource(&parts, body, &rr, q, &mut warnings).await {
                         Ok(r) => r,
                         Err(e) => error_response(&e),
-                    }
+                    };
+                    add_warnings(&mut r, &warnings);
+                    r
                 } else {
                     self.non_resource(target, &parts.headers)
                 }
@@ -214,12 +219,14 @@ impl ApiServer {
         }
     }
 
+    /// Serves a resource request; `warnings` collects what goes into `Warning` headers.
     async fn resource<B>(
         &self,
         parts: &http::request::Parts,
         body: B,
         rr: &ResourceRequest,
         mut q: Query,
+        warnings: &mut Vec<String>,
     ) -> ApiResult<Response<Body>>
     where
         B: hyper::body::Body<Data = Bytes> + Send,
@@ -258,6 +265,16 @@ impl ApiServer {
         };
         let name = rr.name.as_deref();
         let sub = rr.subresource.as_deref();
+        let options = match parts.method {
+            Method::POST => "CreateOptions",
+            Method::PUT => "UpdateOptions",
+            _ => "PatchOptions",
+        };
+        let validation = if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+            FieldValidation::from_query(&q, options)?
+        } else {
+            FieldValidation::Ignore
+        };
         let reply = match (&parts.method, name, sub) {
             (&Method::GET, _, None) if q.flag("watch") || rr.watch_path => {
                 allowed("watch")?;
@@ -274,19 +291,21 @@ impl ApiServer {
             }
             (&Method::POST, None, None) => {
                 allowed("create")?;
-                let obj = codec::decode_body(&content_type, &bytes)?;
+                let obj = codec::decode_object(res, &content_type, &bytes, validation, warnings)?;
                 let (code, obj) = self.create(rr, &q, obj).await?;
                 (code, codec::render_object(res, obj, out))
             }
             (&Method::PUT, Some(n), None | Some("status") | Some("finalize")) => {
                 allowed("update")?;
-                let obj = codec::decode_body(&content_type, &bytes)?;
+                let obj = codec::decode_object(res, &content_type, &bytes, validation, warnings)?;
                 let (code, obj) = self.update(rr, n, &q, obj).await?;
                 (code, codec::render_object(res, obj, out))
             }
             (&Method::PATCH, Some(n), None | Some("status")) => {
                 allowed("patch")?;
-                let (code, obj) = self.patch(rr, n, &q, &content_type, &bytes).await?;
+                let (code, obj) = self
+                    .patch(rr, n, &q, &content_type, &bytes, validation, warnings)
+                    .await?;
                 (code, codec::render_object(res, obj, out))
             }
             (&Method::DELETE, Some(n), None) => {
@@ -321,6 +340,29 @@ impl ApiServer {
             }
         };
         Ok(json_response(reply.0, &reply.1))
+    }
+}
+
+/// Adds one `Warning: 299 - "…"` header per distinct warning, quoted as Kubernetes quotes them.
+fn add_warnings(response: &mut Response<Body>, warnings: &[String]) {
+    let mut seen = std::collections::HashSet::new();
+    for w in warnings.iter().filter(|w| seen.insert(w.as_str())) {
+        let mut text = String::with_capacity(w.len() + 10);
+        text.push_str("299 - \"");
+        for c in w.chars() {
+            match c {
+                '"' | '\\' => {
+                    text.push('\\');
+                    text.push(c);
+                }
+                c if c.is_control() => text.push(' '),
+                c => text.push(c),
+            }
+        }
+        text.push('"');
+        if let Ok(v) = HeaderValue::from_bytes(text.as_bytes()) {
+            response.headers_mut().append(http::header::WARNING, v);
+        }
     }
 }
 

@@ -1,15 +1,18 @@
 //! The verbs on resources: get, list, create, update, patch, delete, deletecollection, and the
 //! `status`, `scale` and `binding` subresources.
 
+use std::borrow::Cow;
+
 use apimachinery::catalog::{self, Resource};
 use apimachinery::meta::{self, DeleteOutcome};
+use apimachinery::schema::{self, FieldProblem};
 use apimachinery::selectors::{FieldSelector, LabelSelector};
 use apimachinery::{convert, defaults, patch, validation};
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use store::{ListOptions, StoreError};
 
-use crate::codec::{self, Output};
+use crate::codec::{self, FieldValidation, Output};
 use crate::error::{ApiError, ApiResult};
 use crate::registry;
 use crate::request::{Query, ResourceRequest};
@@ -321,6 +324,10 @@ impl ApiServer {
         }
     }
 
+    /// A patch of any type. `fieldValidation` applies as in Kubernetes: duplicates are looked
+    /// for in the patch body, unknown fields in the patched object (for apply, in the applied
+    /// configuration, where they are always an error); unknown fields are never stored.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn patch(
         &self,
         rr: &ResourceRequest,
@@ -328,8 +335,11 @@ impl ApiServer {
         q: &Query,
         content_type: &str,
         body: &[u8],
+        validation: FieldValidation,
+        warnings: &mut Vec<String>,
     ) -> ApiResult<Reply> {
         let res = rr.resource;
+        let api_version = res.api_version();
         let media = content_type.split(';').next().unwrap_or("").trim();
         let patch_doc = codec::decode_body(media, body)?;
         let is_apply = media == "application/apply-patch+yaml";
@@ -345,6 +355,19 @@ impl ApiServer {
         if is_apply && q.get("fieldManager").is_none_or(str::is_empty) {
             return Err(ApiError::bad_request("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"));
         }
+        let duplicates =
+            if validation != FieldValidation::Ignore && codec::is_json_body(media, body) {
+                schema::duplicate_fields(body)
+            } else {
+                Vec::new()
+            };
+        if is_apply {
+            validation.check(&duplicates, warnings, |_| {
+                let list: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+                ApiError::bad_request(format!("error strict decoding YAML: {}", list.join(", ")))
+            })?;
+            check_applied_fields(res, rr.namespace.as_deref(), name, &patch_doc)?;
+        }
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -359,7 +382,44 @@ impl ApiServer {
             let patched = if is_apply {
                 crate::managed::apply(&current, &patch_doc, q, res)?
             } else {
-                apply_patch(res, media, &current, &patch_doc)?
+                // The patch applies to the typed object, which has no unknown fields.
+                let mut base = Cow::Borrowed(&current);
+                if !schema::unknown_fields(&api_version, res.kind, &current).is_empty() {
+                    schema::prune(&api_version, res.kind, base.to_mut());
+                }
+                let mut patched = apply_patch(res, media, &base, &patch_doc)?;
+                let mut problems = duplicates.clone();
+                if validation != FieldValidation::Ignore {
+                    problems.extend(
+                        schema::unknown_fields(&api_version, res.kind, &patched)
+                            .into_iter()
+                            .map(FieldProblem::Unknown),
+                    );
+                }
+                let mut found = Vec::new();
+                validation.check(&problems, &mut found, |message| {
+                    let value = if media == "application/strategic-merge-patch+json" {
+                        schema::go_format(&patch_doc)
+                    } else {
+                        serde_json::to_string(&patched).unwrap_or_default()
+                    };
+                    ApiError::invalid(
+                        "",
+                        "",
+                        "",
+                        &[validation::Cause {
+                            reason: "FieldValueInvalid",
+                            message: format!("Invalid value: {}: {message}", Value::String(value)),
+                            field: "patch".into(),
+                        }],
+                    )
+                })?;
+                // A retried patch finds the same problems; report them once.
+                if attempts == 1 {
+                    warnings.extend(found);
+                }
+                schema::prune(&api_version, res.kind, &mut patched);
+                patched
             };
             if let Some(want) = registry::requested_revision(&patched)? {
                 if want != rev {
@@ -658,6 +718,38 @@ pub(crate) fn apply_patch(
         }
     };
     result.map_err(crate::patch_error)
+}
+
+/// Server-side apply types the applied configuration against the schema, so unknown fields
+/// fail it whatever `fieldValidation` says (with Kubernetes' message; a 400, not its 500).
+fn check_applied_fields(
+    res: &Resource,
+    namespace: Option<&str>,
+    name: &str,
+    applied: &Value,
+) -> ApiResult<()> {
+    let unknown = schema::unknown_fields(&res.api_version(), res.kind, applied);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let errors: Vec<String> = unknown
+        .iter()
+        .map(|p| format!(".{p}: field not declared in schema"))
+        .collect();
+    let errors = match errors.as_slice() {
+        [one] => one.clone(),
+        many => format!("errors:\n  {}", many.join("\n  ")),
+    };
+    let group_version = if res.group.is_empty() {
+        format!("/{}", res.version)
+    } else {
+        res.api_version()
+    };
+    Err(ApiError::bad_request(format!(
+        "failed to create typed patch object ({}/{name}; {group_version}, Kind={}): {errors}",
+        namespace.unwrap_or_default(),
+        res.kind
+    )))
 }
 
 fn check_type(res: &Resource, obj: &Value) -> ApiResult<()> {

@@ -723,47 +723,26 @@ fn explain_reads_openapi() {
 fn acknowledged_writes_survive_kill_9() {
     let c = Cluster::start();
     for i in 0..20 {
-        c.ok(&[
-            "create",
-            "configmap",
-            &format!("durable-{i}"),
-            &format!("--from-literal=i={i}"),
-        ]);
+        c.ok(&["create", "configmap", &format!("durable-{i}"), &format!("--from-literal=i={i}")]);
     }
     c.ok_stdin(&["apply", "-f", "-"], WEB);
-    let before = c.json(&["get", "deploy", "web"]);
+    let deploy_before = c.json(&["get", "deploy", "web"]);
+    // No control loop writes ConfigMaps, so its resourceVersion must survive unchanged.
+    let cm_before = c.json(&["get", "cm", "durable-19"]);
     let dir = c.crash();
     let c = Cluster::start_in(dir);
     let names = c.ok(&["get", "cm", "-o", "name"]);
     for i in 0..20 {
-        assert!(
-            names.contains(&format!("configmap/durable-{i}")),
-            "lost durable-{i}: {names}"
-        );
+        assert!(names.contains(&format!("configmap/durable-{i}")), "lost durable-{i}: {names}");
     }
-    let after = c.json(&["get", "deploy", "web"]);
-    assert_eq!(before["metadata"]["uid"], after["metadata"]["uid"]);
-    assert_eq!(
-        before["metadata"]["resourceVersion"],
-        after["metadata"]["resourceVersion"]
-    );
+    let cm_after = c.json(&["get", "cm", "durable-19"]);
+    assert_eq!(cm_before, cm_after);
+    let deploy_after = c.json(&["get", "deploy", "web"]);
+    assert_eq!(deploy_before["metadata"]["uid"], deploy_after["metadata"]["uid"]);
+    assert_eq!(deploy_before["spec"], deploy_after["spec"]);
     // New writes continue the revision sequence.
-    c.ok(&["label", "deploy", "web", "after=restart"]);
-    let rv: i64 = c
-        .ok(&[
-            "get",
-            "deploy",
-            "web",
-            "-o",
-            "jsonpath={.metadata.resourceVersion}",
-        ])
-        .parse()
-        .unwrap();
-    assert!(
-        rv > before["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap()
-            .parse::<i64>()
-            .unwrap()
-    );
+    c.ok(&["label", "cm", "durable-0", "after=restart"]);
+    let rv: i64 = c.ok(&["get", "cm", "durable-0", "-o", "jsonpath={.metadata.resourceVersion}"]).parse().unwrap();
+    let before: i64 = cm_before["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap();
+    assert!(rv > before, "{rv} <= {before}");
 }

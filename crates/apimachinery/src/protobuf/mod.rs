@@ -18,7 +18,7 @@ use serde_json::{Map as JsonMap, Value};
 
 // One line per field reads best for these tables.
 #[rustfmt::skip]
-mod schema;
+pub(crate) mod schema;
 #[cfg(test)]
 mod tests;
 
@@ -64,7 +64,8 @@ pub fn is_supported(api_version: &str, kind: &str) -> bool {
     lookup(api_version, kind).is_some()
 }
 
-fn lookup(api_version: &str, kind: &str) -> Option<&'static Message> {
+/// The schema table of a top-level kind.
+pub(crate) fn lookup(api_version: &str, kind: &str) -> Option<&'static Message> {
     KINDS
         .iter()
         .find(|(v, k, _)| *v == api_version && *k == kind)
@@ -94,7 +95,7 @@ pub fn decode(body: &[u8]) -> Result<Value> {
     let mut obj = JsonMap::new();
     obj.insert("kind".into(), Value::String(env.kind));
     obj.insert("apiVersion".into(), Value::String(env.api_version));
-    obj.extend(decode_message(env.raw, msg.0, 0)?);
+    obj.extend(decode_message(env.raw, msg.1, 0)?);
     Ok(Value::Object(obj))
 }
 
@@ -351,7 +352,7 @@ fn decode_message(buf: &[u8], fields: &[Field], depth: usize) -> Result<JsonMap<
             Slot::Scalar(v) => v,
             Slot::Chunks(bytes) => match (field.card, field.ty) {
                 (Card::Inline, Ty::Msg(m)) => {
-                    out.extend(decode_message(&bytes, m.0, depth + 1)?);
+                    out.extend(decode_message(&bytes, m.1, depth + 1)?);
                     continue;
                 }
                 (_, ty) => decode_value(ty, &bytes, depth + 1)?,
@@ -439,7 +440,7 @@ fn decode_value(ty: Ty, buf: &[u8], depth: usize) -> Result<Value> {
         return Err(malformed("messages nested too deeply"));
     }
     match ty {
-        Ty::Msg(m) => Ok(Value::Object(decode_message(buf, m.0, depth)?)),
+        Ty::Msg(m) => Ok(Value::Object(decode_message(buf, m.1, depth)?)),
         Ty::Map(_) => Err(malformed("map used as a message value")),
         Ty::Time => decode_time(buf, false),
         Ty::MicroTime => decode_time(buf, true),

@@ -720,15 +720,15 @@ fn schema_tables_are_consistent() {
             return;
         }
         seen.push(m);
-        for (i, f) in m.0.iter().enumerate() {
+        for (i, f) in m.1.iter().enumerate() {
             assert!(f.num > 0);
             assert!(
-                m.0[..i].iter().all(|g| g.num != f.num),
+                m.1[..i].iter().all(|g| g.num != f.num),
                 "duplicate field {}",
                 f.num
             );
             assert!(
-                m.0[..i]
+                m.1[..i]
                     .iter()
                     .all(|g| f.json.is_empty() || g.json != f.json),
                 "duplicate {}",

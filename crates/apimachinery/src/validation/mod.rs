@@ -27,6 +27,7 @@ pub use self::names::{
 pub use self::quantity::{parse_quantity, Quantity, QuantityFormat};
 
 pub(crate) use self::core::normalize_service;
+pub(crate) use self::field::q as go_quote;
 pub(crate) use self::pod::volume_source_keys;
 pub(crate) use self::workloads::generate_job_selector;
 
