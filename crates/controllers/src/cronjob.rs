@@ -1,5 +1,0 @@
-//! cronjob loop (not built yet).
-
-use crate::Context;
-
-pub async fn run(_ctx: Context) {}
