@@ -19,6 +19,7 @@ pub mod node_lifecycle;
 pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
+pub mod service_endpoints;
 pub mod serviceaccount;
 pub mod statefulset;
 
