@@ -199,6 +199,8 @@ impl Server {
             .arg("--data-dir")
             .arg(dir.path().join("data"))
             .args(["--bind-address", "127.0.0.1", "--port", &port.to_string()])
+            // The API alone: pods the benchmark creates must not become containers here.
+            .arg("--disable-agent")
             .env("RUDDER_LOG", "info")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())

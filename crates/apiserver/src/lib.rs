@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod error;
 mod eviction;
 pub mod inprocess;
+pub mod logs;
 pub mod managed;
 pub mod metrics;
 pub mod openapi;
@@ -328,6 +329,7 @@ impl ApiServer {
                 let eviction = codec::decode_body(&content_type, &bytes)?;
                 self.evict(rr, n, eviction).await?
             }
+            (&Method::GET, Some(n), Some("log")) => return self.pod_log(rr, n, &q).await,
             (&Method::POST, Some(n), Some("binding")) => {
                 let binding = codec::decode_body(&content_type, &bytes)?;
                 self.bind(rr, n, binding).await?

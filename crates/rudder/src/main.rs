@@ -49,6 +49,19 @@ struct ServerArgs {
     /// Control loops not to run (comma-separated), e.g. `scheduler,deployment`.
     #[arg(long, value_delimiter = ',')]
     disable: Vec<String>,
+    /// Do not run the embedded node agent (no containers on this machine).
+    #[arg(long)]
+    disable_agent: bool,
+    /// Name of this machine's Node (default: the host name).
+    #[arg(long)]
+    node_name: Option<String>,
+    /// Address this machine's Node reports (default: the host's first global IPv4 address).
+    #[arg(long)]
+    node_ip: Option<IpAddr>,
+    /// Pod CIDR this machine's Node registers with (default: one /24 of 198.18.0.0/16 is
+    /// assigned by the control plane).
+    #[arg(long)]
+    pod_cidr: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -79,6 +92,15 @@ fn print_kubeconfig(data_dir: &Path) -> Result<(), String> {
         std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     print!("{text}");
     Ok(())
+}
+
+/// Pod logs from the embedded agent's CRI log files.
+struct AgentLogs(PathBuf);
+
+impl apiserver::logs::LogSource for AgentLogs {
+    fn files(&self, pod_uid: &str, container: &str) -> Vec<PathBuf> {
+        kubelet::container_log_files(&self.0, pod_uid, container)
+    }
 }
 
 fn run_server(args: ServerArgs) -> Result<(), String> {
@@ -140,7 +162,43 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         .map_err(|e| format!("listening on {addr}: {e}"))?;
     tracing::info!(%addr, kubeconfig = %data_dir.join("kubeconfig.yaml").display(), "rudder API server ready");
 
-    let serving = tokio::spawn(apiserver::serve::serve(api, listener, tls));
+    let serving = tokio::spawn(apiserver::serve::serve(api.clone(), listener, tls));
+    if !args.disable_agent {
+        let node_name = args
+            .node_name
+            .clone()
+            .unwrap_or_else(kubelet::node::hostname);
+        let node_user = apiserver::User {
+            name: format!("system:node:{node_name}"),
+            groups: vec!["system:nodes".into(), "system:authenticated".into()],
+        };
+        let transport = apiserver::inprocess::InProcess::new(api.clone(), node_user);
+        let config = kubelet::AgentConfig {
+            node_name,
+            data_dir: data_dir.join("agent"),
+            control_plane: true,
+            node_ip: args.node_ip,
+            pod_cidr: args.pod_cidr.clone(),
+        };
+        // The agent lives as long as this task: when the server stops, dropping it stops
+        // containerd (pods keep running in their shims, as with any kubelet restart).
+        tokio::spawn(async move {
+            match kubelet::start(kube::Client::new(transport, "default"), config).await {
+                Ok(agent) => {
+                    tracing::info!(node = %agent.shared.config.node_name, "node agent started");
+                    apiserver::logs::register(Arc::new(AgentLogs(
+                        agent.shared.config.data_dir.clone(),
+                    )));
+                    std::future::pending::<()>().await;
+                    drop(agent);
+                }
+                Err(e) => tracing::error!(
+                    "node agent not started: {e} (the API server keeps serving; pass --disable-agent to run without one)"
+                ),
+            }
+        });
+    }
+
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| e.to_string())?;
     tokio::select! {

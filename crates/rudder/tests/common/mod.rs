@@ -41,9 +41,22 @@ impl Cluster {
         Self::start_in_with(dir, &[])
     }
 
-    fn start_in_with(dir: tempfile::TempDir, extra: &[&str]) -> Cluster {
+    /// Starts a server with its embedded node agent (the other constructors pass
+    /// `--disable-agent`: most suites need no containers).
+    pub fn start_with_agent(extra: &[&str]) -> Cluster {
+        let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let child = spawn_server(dir.path(), port, extra);
+        let c = Cluster { dir, port, child };
+        c.wait_ready();
+        c
+    }
+
+    fn start_in_with(dir: tempfile::TempDir, extra: &[&str]) -> Cluster {
+        let port = free_port();
+        let mut args = vec!["--disable-agent"];
+        args.extend_from_slice(extra);
+        let child = spawn_server(dir.path(), port, &args);
         let c = Cluster { dir, port, child };
         c.wait_ready();
         c

@@ -1,0 +1,147 @@
+//! Rudder's node agent: an API client that registers its Node (capacity, labels, addresses,
+//! conditions), renews the node's Lease, and runs the pods bound to it in containerd through
+//! the CRI — sandbox with CNI networking, init containers, app containers with restart policy
+//! and back-off, environment, volumes, graceful termination and pod status.
+//!
+//! - [`node`]: registration, status and lease loop;
+//! - [`cni`]: the CNI configuration for the node's pod CIDR;
+//! - [`pods`]: the watch on this node's pods and one worker per pod;
+//! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
+//! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
+//! - [`events`]: core/v1 events about pods.
+
+pub mod cni;
+pub mod events;
+pub mod node;
+pub mod pods;
+pub mod probes;
+pub mod spec;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cri::{Containerd, ContainerdConfig, ImageClient, RuntimeClient};
+use tokio::sync::watch;
+
+/// Settings of one node agent.
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    /// The Node's name (lowercase DNS name).
+    pub node_name: String,
+    /// Where the agent keeps containerd, CNI configuration, pod volumes and logs.
+    pub data_dir: PathBuf,
+    /// Label the node `node-role.kubernetes.io/control-plane`.
+    pub control_plane: bool,
+    /// The node's address (default: the first global IPv4 address of the host).
+    pub node_ip: Option<IpAddr>,
+    /// A pod CIDR to register the Node with (as kubelet's `--pod-cidr`); by default the
+    /// control plane's node lifecycle loop assigns one.
+    pub pod_cidr: Option<String>,
+}
+
+/// What the agent's loops share.
+pub struct Shared {
+    pub client: kube::Client,
+    pub runtime: RuntimeClient,
+    pub images: ImageClient,
+    pub config: AgentConfig,
+    pub containerd: ContainerdConfig,
+    pub node_ip: IpAddr,
+    /// The node's pod CIDR once the control plane assigned one and the CNI config is written.
+    pub pod_cidr: watch::Receiver<Option<String>>,
+    pub events: events::Recorder,
+}
+
+impl Shared {
+    /// `DATA/pods/<uid>`: a pod's volumes and logs.
+    pub fn pod_dir(&self, uid: &str) -> PathBuf {
+        self.config.data_dir.join("pods").join(uid)
+    }
+
+    /// The directory a pod's container logs go to (`<container>/<attempt>.log` below it).
+    pub fn pod_log_dir(&self, uid: &str) -> PathBuf {
+        self.pod_dir(uid).join("logs")
+    }
+
+    /// The cgroup parent of a pod (cgroupfs driver).
+    pub fn cgroup_parent(&self, uid: &str) -> String {
+        format!("{}/pod{uid}", self.cgroup_root())
+    }
+
+    /// The cgroup every pod of this node lives under.
+    pub fn cgroup_root(&self) -> String {
+        format!("/rudder-{}", self.config.node_name)
+    }
+}
+
+/// A running agent. Dropping it stops containerd (pods keep running in their shims).
+pub struct Agent {
+    pub containerd: Containerd,
+    pub shared: Arc<Shared>,
+}
+
+/// Starts containerd under `config.data_dir`, imports the built-in images and starts the node
+/// and pod loops on `client`.
+pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, String> {
+    let started = Instant::now();
+    std::fs::create_dir_all(config.data_dir.join("pods"))
+        .map_err(|e| format!("creating {}: {e}", config.data_dir.display()))?;
+    let ccfg = ContainerdConfig::new(&config.data_dir);
+    let containerd = Containerd::start(ccfg.clone())
+        .await
+        .map_err(|e| format!("containerd: {e}"))?;
+    cri::images::ensure_builtin_images(&ccfg)
+        .await
+        .map_err(|e| format!("importing built-in images: {e}"))?;
+    let runtime = containerd
+        .runtime_client()
+        .await
+        .map_err(|e| format!("CRI: {e}"))?
+        .with_timeout(Duration::from_secs(60));
+    let images = runtime.image_client();
+    let node_ip = config.node_ip.unwrap_or_else(node::host_ip);
+    let (cidr_tx, cidr_rx) = watch::channel(None);
+    let shared = Arc::new(Shared {
+        events: events::Recorder::new(client.clone(), config.node_name.clone()),
+        client,
+        runtime,
+        images,
+        config,
+        containerd: ccfg,
+        node_ip,
+        pod_cidr: cidr_rx,
+    });
+    tracing::info!(node = %shared.config.node_name, elapsed = ?started.elapsed(), "node agent: containerd and images ready");
+    tokio::spawn(node::run(shared.clone(), cidr_tx));
+    tokio::spawn(pods::run(shared.clone()));
+    Ok(Agent { containerd, shared })
+}
+
+/// The CRI log files of a pod's container under an agent data dir, one per attempt, oldest
+/// first (`pods/<uid>/logs/<container>/<attempt>.log`).
+pub fn container_log_files(data_dir: &std::path::Path, uid: &str, container: &str) -> Vec<PathBuf> {
+    let ok = |s: &str| !s.is_empty() && !s.contains('/') && s != "." && s != "..";
+    if !ok(uid) || !ok(container) {
+        return Vec::new();
+    }
+    let dir = data_dir.join("pods").join(uid).join("logs").join(container);
+    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            let n = p
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".log")?
+                .parse()
+                .ok()?;
+            Some((n, p))
+        })
+        .collect();
+    files.sort();
+    files.into_iter().map(|(_, p)| p).collect()
+}

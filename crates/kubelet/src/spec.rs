@@ -1,0 +1,622 @@
+//! Pod spec → CRI configuration: environment (values, references, `$(VAR)` expansion,
+//! `envFrom`), volumes materialised under the pod's directory, and mounts.
+
+use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Component, Path, PathBuf};
+
+use cri::api;
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Pod, Secret};
+use kube::{Api, Client, ResourceExt};
+
+/// Fetches ConfigMaps and Secrets of the pod's namespace once per sync.
+pub struct Sources {
+    client: Client,
+    ns: String,
+    config_maps: HashMap<String, Option<ConfigMap>>,
+    secrets: HashMap<String, Option<Secret>>,
+}
+
+impl Sources {
+    pub fn new(client: Client, ns: &str) -> Sources {
+        Sources {
+            client,
+            ns: ns.to_string(),
+            config_maps: HashMap::new(),
+            secrets: HashMap::new(),
+        }
+    }
+
+    /// The ConfigMap's data (binaryData included), or None when it does not exist.
+    pub async fn config_map(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<BTreeMap<String, Vec<u8>>>, String> {
+        if !self.config_maps.contains_key(name) {
+            let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &self.ns);
+            let cm = api.get_opt(name).await.map_err(|e| e.to_string())?;
+            self.config_maps.insert(name.to_string(), cm);
+        }
+        Ok(self.config_maps[name].as_ref().map(|cm| {
+            let mut out: BTreeMap<String, Vec<u8>> = cm
+                .data
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+                .collect();
+            for (k, v) in cm.binary_data.iter().flatten() {
+                out.insert(k.clone(), v.0.clone());
+            }
+            out
+        }))
+    }
+
+    /// The Secret's data (stringData is folded in by the API server), or None.
+    pub async fn secret(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<BTreeMap<String, Vec<u8>>>, String> {
+        if !self.secrets.contains_key(name) {
+            let api: Api<Secret> = Api::namespaced(self.client.clone(), &self.ns);
+            let s = api.get_opt(name).await.map_err(|e| e.to_string())?;
+            self.secrets.insert(name.to_string(), s);
+        }
+        Ok(self.secrets[name].as_ref().map(|s| {
+            let mut out: BTreeMap<String, Vec<u8>> = s
+                .data
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.0.clone()))
+                .collect();
+            for (k, v) in s.string_data.iter().flatten() {
+                out.insert(k.clone(), v.clone().into_bytes());
+            }
+            out
+        }))
+    }
+}
+
+/// Expands `$(VAR)` references from `env`; `$$` escapes `$`; unknown references stay as they
+/// are (upstream's `expansion.Expand`).
+pub fn expand(input: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(input.len());
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && i + 1 < bytes.len() {
+            match bytes[i + 1] {
+                b'$' => {
+                    out.push('$');
+                    i += 2;
+                    continue;
+                }
+                b'(' => {
+                    if let Some(end) = input[i + 2..].find(')') {
+                        let name = &input[i + 2..i + 2 + end];
+                        match env(name) {
+                            Some(v) => out.push_str(&v),
+                            None => out.push_str(&input[i..i + 3 + end]),
+                        }
+                        i += 3 + end;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ch = input[i..].chars().next().unwrap_or('$');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// The value of a downward-API field path of `pod`.
+pub fn field_value(pod: &Pod, path: &str, host_ip: &str) -> Result<String, String> {
+    let status = pod.status.as_ref();
+    let spec = pod.spec.as_ref();
+    let annotation_or_label = |prefix: &str, map: Option<&BTreeMap<String, String>>| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix("']"))
+            .map(|k| map.and_then(|m| m.get(k)).cloned().unwrap_or_default())
+    };
+    if let Some(v) = annotation_or_label("metadata.labels['", pod.metadata.labels.as_ref()) {
+        return Ok(v);
+    }
+    if let Some(v) =
+        annotation_or_label("metadata.annotations['", pod.metadata.annotations.as_ref())
+    {
+        return Ok(v);
+    }
+    let map_text = |m: Option<&BTreeMap<String, String>>| {
+        m.into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Ok(match path {
+        "metadata.name" => pod.name_any(),
+        "metadata.namespace" => pod.namespace().unwrap_or_default(),
+        "metadata.uid" => pod.metadata.uid.clone().unwrap_or_default(),
+        "metadata.labels" => map_text(pod.metadata.labels.as_ref()),
+        "metadata.annotations" => map_text(pod.metadata.annotations.as_ref()),
+        "spec.nodeName" => spec.and_then(|s| s.node_name.clone()).unwrap_or_default(),
+        "spec.serviceAccountName" => spec
+            .and_then(|s| s.service_account_name.clone())
+            .unwrap_or_else(|| "default".into()),
+        "status.hostIP" | "status.hostIPs" => host_ip.to_string(),
+        "status.podIP" => status.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
+        "status.podIPs" => status
+            .and_then(|s| s.pod_ips.as_ref())
+            .map(|ips| {
+                ips.iter()
+                    .map(|i| i.ip.clone())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
+        other => return Err(format!("unsupported fieldRef {other:?}")),
+    })
+}
+
+/// A resourceFieldRef value: the container's limit (else request) in the divisor's unit; CPU
+/// rounds up, as upstream does. Unset limits fall back to the node's allocatable.
+pub fn resource_value(
+    container: &Container,
+    resource: &str,
+    divisor: Option<&str>,
+    node_cpus: u64,
+    node_memory: u64,
+) -> Result<String, String> {
+    let res = container.resources.as_ref();
+    let get = |which: &str, name: &str| {
+        let m = if which == "limits" {
+            res.and_then(|r| r.limits.as_ref())
+        } else {
+            res.and_then(|r| r.requests.as_ref())
+        };
+        m.and_then(|m| m.get(name)).map(|q| q.0.clone())
+    };
+    let (which, name) = resource.split_once('.').ok_or("bad resource")?;
+    let is_cpu = name == "cpu";
+    let q = get(which, name).or_else(|| {
+        if which == "limits" {
+            Some(if is_cpu {
+                node_cpus.to_string()
+            } else {
+                node_memory.to_string()
+            })
+        } else {
+            None
+        }
+    });
+    let value = match q {
+        Some(q) => parse_quantity(&q).ok_or_else(|| format!("bad quantity {q:?}"))?,
+        None => 0.0,
+    };
+    let div = divisor
+        .and_then(parse_quantity)
+        .filter(|d| *d > 0.0)
+        .unwrap_or(1.0);
+    Ok(((value / div).ceil() as i64).to_string())
+}
+
+/// A Kubernetes quantity as a number (`500m`, `64Mi`, `1G`, `2`).
+pub fn parse_quantity(q: &str) -> Option<f64> {
+    let q = q.trim();
+    let (num, mult) = [
+        ("Ki", 1024f64),
+        ("Mi", 1024f64.powi(2)),
+        ("Gi", 1024f64.powi(3)),
+        ("Ti", 1024f64.powi(4)),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+    ]
+    .iter()
+    .find_map(|(s, m)| q.strip_suffix(s).map(|n| (n, *m)))
+    .unwrap_or((q, 1.0));
+    num.parse::<f64>().ok().map(|n| n * mult)
+}
+
+/// The container's environment, in order, after references and expansion.
+pub async fn environment(
+    pod: &Pod,
+    c: &Container,
+    sources: &mut Sources,
+    host_ip: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {
+        if let Some(e) = vars.iter_mut().find(|(n, _)| *n == k) {
+            e.1 = v;
+        } else {
+            vars.push((k, v));
+        }
+    };
+    for from in c.env_from.iter().flatten() {
+        let prefix = from.prefix.clone().unwrap_or_default();
+        let (data, optional, what, name) = if let Some(r) = &from.config_map_ref {
+            (
+                sources.config_map(&r.name).await?,
+                r.optional.unwrap_or(false),
+                "configmap",
+                r.name.clone(),
+            )
+        } else if let Some(r) = &from.secret_ref {
+            (
+                sources.secret(&r.name).await?,
+                r.optional.unwrap_or(false),
+                "secret",
+                r.name.clone(),
+            )
+        } else {
+            continue;
+        };
+        match data {
+            Some(d) => {
+                for (k, v) in d {
+                    set(
+                        &mut vars,
+                        format!("{prefix}{k}"),
+                        String::from_utf8_lossy(&v).into_owned(),
+                    );
+                }
+            }
+            None if optional => {}
+            None => return Err(format!("{what} \"{name}\" not found")),
+        }
+    }
+    let node_cpus = {
+        // SAFETY: sysconf has no preconditions.
+        unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1) as u64
+    };
+    for e in c.env.iter().flatten() {
+        let value = if let Some(vf) = &e.value_from {
+            if let Some(r) = &vf.config_map_key_ref {
+                let data = sources.config_map(&r.name).await?;
+                match data.as_ref().and_then(|d| d.get(&r.key)) {
+                    Some(v) => String::from_utf8_lossy(v).into_owned(),
+                    None if r.optional.unwrap_or(false) => continue,
+                    None if data.is_none() => {
+                        return Err(format!("configmap \"{}\" not found", r.name))
+                    }
+                    None => {
+                        return Err(format!(
+                            "couldn't find key {} in ConfigMap {}/{}",
+                            r.key,
+                            pod.namespace().unwrap_or_default(),
+                            r.name
+                        ))
+                    }
+                }
+            } else if let Some(r) = &vf.secret_key_ref {
+                let data = sources.secret(&r.name).await?;
+                match data.as_ref().and_then(|d| d.get(&r.key)) {
+                    Some(v) => String::from_utf8_lossy(v).into_owned(),
+                    None if r.optional.unwrap_or(false) => continue,
+                    None if data.is_none() => {
+                        return Err(format!("secret \"{}\" not found", r.name))
+                    }
+                    None => {
+                        return Err(format!(
+                            "couldn't find key {} in Secret {}/{}",
+                            r.key,
+                            pod.namespace().unwrap_or_default(),
+                            r.name
+                        ))
+                    }
+                }
+            } else if let Some(r) = &vf.field_ref {
+                field_value(pod, &r.field_path, host_ip)?
+            } else if let Some(r) = &vf.resource_field_ref {
+                let target = match r.container_name.as_deref() {
+                    Some(n) if !n.is_empty() => pod
+                        .spec
+                        .iter()
+                        .flat_map(|s| {
+                            s.containers
+                                .iter()
+                                .chain(s.init_containers.iter().flatten())
+                        })
+                        .find(|x| x.name == n)
+                        .unwrap_or(c),
+                    _ => c,
+                };
+                resource_value(
+                    target,
+                    &r.resource,
+                    r.divisor.as_ref().map(|d| d.0.as_str()),
+                    node_cpus,
+                    crate::node::capacity(Path::new("/"))
+                        .get("memory")
+                        .and_then(|q| parse_quantity(&q.0))
+                        .unwrap_or(0.0) as u64,
+                )?
+            } else {
+                String::new()
+            }
+        } else {
+            let raw = e.value.clone().unwrap_or_default();
+            let snapshot = vars.clone();
+            expand(&raw, &|n| {
+                snapshot
+                    .iter()
+                    .find(|(k, _)| k == n)
+                    .map(|(_, v)| v.clone())
+            })
+        };
+        set(&mut vars, e.name.clone(), value);
+    }
+    Ok(vars)
+}
+
+/// A relative path that stays below its base (no `..`, not absolute).
+fn safe_relative(p: &str) -> Option<PathBuf> {
+    let path = Path::new(p);
+    if p.is_empty()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(path.to_path_buf())
+}
+
+fn write_file(dir: &Path, rel: &str, data: &[u8], mode: u32) -> Result<(), String> {
+    let rel = safe_relative(rel).ok_or_else(|| format!("invalid path {rel:?}"))?;
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, data).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o777))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Replaces the contents of `dir` with `files` (path → bytes, mode).
+fn write_projection(dir: &Path, files: &[(String, Vec<u8>, u32)]) -> Result<(), String> {
+    let tmp = dir.with_extension("new");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    for (rel, data, mode) in files {
+        write_file(&tmp, rel, data, *mode)?;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::rename(&tmp, dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Materialises the pod's volumes under `pod_dir/volumes`; returns name → host path.
+pub async fn prepare_volumes(
+    pod: &Pod,
+    pod_dir: &Path,
+    sources: &mut Sources,
+    host_ip: &str,
+) -> Result<HashMap<String, PathBuf>, String> {
+    let mut out = HashMap::new();
+    let spec = pod.spec.as_ref().ok_or("pod has no spec")?;
+    let base = pod_dir.join("volumes");
+    for v in spec.volumes.iter().flatten() {
+        let dir = base.join(&v.name);
+        let path = if let Some(hp) = &v.host_path {
+            let p = PathBuf::from(&hp.path);
+            match hp.type_.as_deref().unwrap_or("") {
+                "DirectoryOrCreate" => {
+                    std::fs::create_dir_all(&p).map_err(|e| format!("{}: {e}", p.display()))?
+                }
+                "FileOrCreate" if !p.exists() => {
+                    if let Some(parent) = p.parent() {
+                        let _ = std::fs::create_dir_all(parent);
+                    }
+                    std::fs::write(&p, b"").map_err(|e| format!("{}: {e}", p.display()))?
+                }
+                "Directory" if !p.is_dir() => {
+                    return Err(format!(
+                        "hostPath type check failed: {} is not a directory",
+                        p.display()
+                    ))
+                }
+                "File" if !p.is_file() => {
+                    return Err(format!(
+                        "hostPath type check failed: {} is not a file",
+                        p.display()
+                    ))
+                }
+                _ => {}
+            }
+            p
+        } else if let Some(cm) = &v.config_map {
+            let mode = cm.default_mode.unwrap_or(0o644) as u32;
+            let files = match sources.config_map(&cm.name).await? {
+                Some(data) => {
+                    select_items(&data, cm.items.as_deref(), mode, "configmap", &cm.name)?
+                }
+                None if cm.optional.unwrap_or(false) => Vec::new(),
+                None => return Err(format!("configmap \"{}\" not found", cm.name)),
+            };
+            write_projection(&dir, &files)?;
+            dir
+        } else if let Some(s) = &v.secret {
+            let name = s.secret_name.clone().unwrap_or_default();
+            let mode = s.default_mode.unwrap_or(0o644) as u32;
+            let files = match sources.secret(&name).await? {
+                Some(data) => select_items(&data, s.items.as_deref(), mode, "secret", &name)?,
+                None if s.optional.unwrap_or(false) => Vec::new(),
+                None => return Err(format!("secret \"{name}\" not found")),
+            };
+            write_projection(&dir, &files)?;
+            dir
+        } else if let Some(d) = &v.downward_api {
+            let mode = d.default_mode.unwrap_or(0o644) as u32;
+            let mut files = Vec::new();
+            for item in d.items.iter().flatten() {
+                let value = match (&item.field_ref, &item.resource_field_ref) {
+                    (Some(f), _) => field_value(pod, &f.field_path, host_ip)?,
+                    (None, Some(r)) => {
+                        let c = spec
+                            .containers
+                            .iter()
+                            .find(|c| Some(c.name.as_str()) == r.container_name.as_deref())
+                            .or(spec.containers.first())
+                            .ok_or("no container")?;
+                        resource_value(
+                            c,
+                            &r.resource,
+                            r.divisor.as_ref().map(|d| d.0.as_str()),
+                            1,
+                            0,
+                        )?
+                    }
+                    _ => String::new(),
+                };
+                files.push((
+                    item.path.clone(),
+                    value.into_bytes(),
+                    item.mode.map_or(mode, |m| m as u32),
+                ));
+            }
+            write_projection(&dir, &files)?;
+            dir
+        } else {
+            // emptyDir, and volume sources this agent does not implement, get an empty directory.
+            if v.empty_dir.is_none() {
+                tracing::debug!(volume = %v.name, "unsupported volume source; using an empty directory");
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            dir
+        };
+        out.insert(v.name.clone(), path);
+    }
+    Ok(out)
+}
+
+fn select_items(
+    data: &BTreeMap<String, Vec<u8>>,
+    items: Option<&[k8s_openapi::api::core::v1::KeyToPath]>,
+    mode: u32,
+    what: &str,
+    name: &str,
+) -> Result<Vec<(String, Vec<u8>, u32)>, String> {
+    match items {
+        Some(items) if !items.is_empty() => items
+            .iter()
+            .map(|i| {
+                let v = data.get(&i.key).ok_or_else(|| {
+                    format!("configuration of {what} {name:?}: no key {:?}", i.key)
+                })?;
+                Ok((i.path.clone(), v.clone(), i.mode.map_or(mode, |m| m as u32)))
+            })
+            .collect(),
+        _ => Ok(data
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone(), mode))
+            .collect()),
+    }
+}
+
+/// The container's mounts from its volumeMounts.
+pub fn mounts(
+    c: &Container,
+    volumes: &HashMap<String, PathBuf>,
+) -> Result<Vec<api::Mount>, String> {
+    let mut out = Vec::new();
+    for m in c.volume_mounts.iter().flatten() {
+        let base = volumes
+            .get(&m.name)
+            .ok_or_else(|| format!("volume {:?} not found", m.name))?;
+        let host = match m.sub_path.as_deref() {
+            Some(sp) if !sp.is_empty() => {
+                let rel = safe_relative(sp).ok_or_else(|| format!("invalid subPath {sp:?}"))?;
+                let p = base.join(rel);
+                if !p.exists() {
+                    std::fs::create_dir_all(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                }
+                p
+            }
+            _ => base.clone(),
+        };
+        out.push(api::Mount {
+            container_path: m.mount_path.clone(),
+            host_path: host.to_string_lossy().into_owned(),
+            readonly: m.read_only.unwrap_or(false),
+            selinux_relabel: false,
+            propagation: api::MountPropagation::PropagationPrivate as i32,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_follows_upstream() {
+        let env = |n: &str| match n {
+            "A" => Some("1".to_string()),
+            "B" => Some("two".to_string()),
+            _ => None,
+        };
+        assert_eq!(expand("$(A)-$(B)", &env), "1-two");
+        assert_eq!(expand("$$(A)", &env), "$(A)");
+        assert_eq!(expand("$(C) $(A", &env), "$(C) $(A");
+        assert_eq!(expand("cost $5", &env), "cost $5");
+        assert_eq!(expand("ünï $(A)", &env), "ünï 1");
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_quantity("500m"), Some(0.5));
+        assert_eq!(parse_quantity("64Mi"), Some(64.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_quantity("2"), Some(2.0));
+        let c: Container = serde_json::from_value(serde_json::json!({
+            "name": "c", "resources": {"limits": {"cpu": "250m", "memory": "64Mi"}}
+        }))
+        .unwrap();
+        assert_eq!(resource_value(&c, "limits.cpu", None, 4, 0).unwrap(), "1");
+        assert_eq!(
+            resource_value(&c, "limits.cpu", Some("1m"), 4, 0).unwrap(),
+            "250"
+        );
+        assert_eq!(
+            resource_value(&c, "limits.memory", Some("1Mi"), 4, 0).unwrap(),
+            "64"
+        );
+    }
+
+    #[test]
+    fn paths_stay_inside() {
+        assert!(safe_relative("a/b").is_some());
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc").is_none());
+        assert!(safe_relative("").is_none());
+    }
+
+    #[test]
+    fn field_refs() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p", "namespace": "ns", "uid": "u1", "labels": {"app": "web"}},
+            "spec": {"nodeName": "n1", "containers": []},
+            "status": {"podIP": "198.18.0.5"}
+        }))
+        .unwrap();
+        assert_eq!(field_value(&pod, "metadata.name", "h").unwrap(), "p");
+        assert_eq!(
+            field_value(&pod, "metadata.labels['app']", "h").unwrap(),
+            "web"
+        );
+        assert_eq!(field_value(&pod, "spec.nodeName", "h").unwrap(), "n1");
+        assert_eq!(
+            field_value(&pod, "status.podIP", "h").unwrap(),
+            "198.18.0.5"
+        );
+        assert_eq!(field_value(&pod, "status.hostIP", "h").unwrap(), "h");
+        assert!(field_value(&pod, "spec.bogus", "h").is_err());
+    }
+}
