@@ -212,6 +212,26 @@ pub fn propagation_finalizer(policy: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The finalizers an object gets when a delete names a propagation policy: the garbage
+/// collector's finalizers (`orphan`, `foregroundDeletion`) are replaced by the one the policy
+/// asks for, so the latest explicit policy wins (a Background delete of an object waiting in
+/// the foreground drops `foregroundDeletion`). None when nothing changes, including when no
+/// policy was named (the finalizers already there are honoured).
+fn gc_finalizers(current: &[String], propagation: Option<&str>) -> Option<Vec<String>> {
+    let policy = propagation?;
+    let gc = ["orphan", "foregroundDeletion"];
+    let mut wanted: Vec<String> = current
+        .iter()
+        .filter(|f| !gc.contains(&f.as_str()))
+        .cloned()
+        .collect();
+    if let Some(f) = propagation_finalizer(Some(policy)) {
+        wanted.push(f.to_string());
+    }
+    let same = wanted.len() == current.len() && wanted.iter().all(|f| current.contains(f));
+    (!same).then_some(wanted)
+}
+
 /// Decides a delete. Objects with finalizers (including the one an Orphan or Foreground
 /// propagation policy adds), namespaces with content, and pods with a grace period are only
 /// marked with a deletionTimestamp; everything else is removed now.
@@ -221,9 +241,17 @@ pub fn plan_delete(
     propagation: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> DeleteOutcome {
-    let extra =
-        propagation_finalizer(propagation).filter(|f| !finalizers(obj).iter().any(|x| x == f));
-    let blocked = deletion_blocked(obj) || extra.is_some();
+    let new_finalizers = gc_finalizers(&finalizers(obj), propagation);
+    let mut planned = obj.clone();
+    if let Some(f) = &new_finalizers {
+        let meta = metadata_mut(&mut planned);
+        if f.is_empty() {
+            meta.remove("finalizers");
+        } else {
+            meta.insert("finalizers".into(), json!(f));
+        }
+    }
+    let blocked = deletion_blocked(&planned);
     let grace = grace_period.unwrap_or(0).max(0);
     if !blocked && grace == 0 {
         return DeleteOutcome::Remove;
@@ -233,23 +261,14 @@ pub fn plan_delete(
         .and_then(|m| m.get("deletionGracePeriodSeconds"))
         .and_then(Value::as_i64);
     // A repeated delete may only shorten a pending grace period.
-    if already && extra.is_none() && current_grace.is_some_and(|g| grace >= g) {
+    if already && new_finalizers.is_none() && current_grace.is_some_and(|g| grace >= g) {
         return DeleteOutcome::Unchanged;
     }
-    if already && !blocked && grace == 0 {
-        return DeleteOutcome::Remove;
-    }
-    let mut out = obj.clone();
+    let mut out = planned;
     if is_namespace(&out) {
         out["status"]["phase"] = json!("Terminating");
     }
     let meta = metadata_mut(&mut out);
-    if let Some(f) = extra {
-        let list = meta.entry("finalizers").or_insert_with(|| json!([]));
-        if let Some(a) = list.as_array_mut() {
-            a.push(json!(f));
-        }
-    }
     if !already || current_grace.is_none_or(|g| grace < g) {
         let at = now + chrono::Duration::seconds(grace);
         meta.insert("deletionTimestamp".into(), json!(format_time(at)));
@@ -342,6 +361,50 @@ mod tests {
             plan_delete(&plain, None, Some("Background"), now),
             DeleteOutcome::Remove
         );
+    }
+
+    #[test]
+    fn the_latest_explicit_propagation_policy_wins() {
+        let now = chrono::Utc::now();
+        let waiting = json!({"metadata": {"name": "d", "deletionTimestamp": "t",
+            "deletionGracePeriodSeconds": 0, "finalizers": ["example.com/x", "foregroundDeletion"]}});
+        match plan_delete(&waiting, None, Some("Orphan"), now) {
+            DeleteOutcome::MarkDeleting(o) => {
+                assert_eq!(finalizers(&o), vec!["example.com/x", "orphan"]);
+                assert_eq!(o["metadata"]["deletionTimestamp"], "t");
+            }
+            other => panic!("{other:?}"),
+        }
+        match plan_delete(&waiting, None, Some("Background"), now) {
+            DeleteOutcome::MarkDeleting(o) => assert_eq!(finalizers(&o), vec!["example.com/x"]),
+            other => panic!("{other:?}"),
+        }
+        // No policy named: the finalizers already there are honoured.
+        assert_eq!(
+            plan_delete(&waiting, None, None, now),
+            DeleteOutcome::Unchanged
+        );
+        assert_eq!(
+            plan_delete(&waiting, None, Some("Foreground"), now),
+            DeleteOutcome::Unchanged
+        );
+        // Only the garbage collector's finalizer was pending: a Background delete removes it.
+        let only_gc = json!({"metadata": {"name": "d", "deletionTimestamp": "t",
+            "deletionGracePeriodSeconds": 0, "finalizers": ["foregroundDeletion"]}});
+        assert_eq!(
+            plan_delete(&only_gc, None, Some("Background"), now),
+            DeleteOutcome::Remove
+        );
+        // A pod in its grace period keeps waiting for it, without the finalizer.
+        let pod = json!({"metadata": {"name": "p", "deletionTimestamp": "t",
+            "deletionGracePeriodSeconds": 30, "finalizers": ["orphan"]}});
+        match plan_delete(&pod, Some(30), Some("Background"), now) {
+            DeleteOutcome::MarkDeleting(o) => {
+                assert!(o["metadata"].get("finalizers").is_none());
+                assert_eq!(o["metadata"]["deletionTimestamp"], "t");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -1,5 +1,0 @@
-//! garbage_collector loop (not built yet).
-
-use crate::Context;
-
-pub async fn run(_ctx: Context) {}
