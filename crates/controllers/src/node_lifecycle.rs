@@ -104,7 +104,7 @@ pub fn desired_taints(current: &[Taint], ready: Option<&str>, now: &Timestamp) -
                 out.push(Taint {
                     key: key.to_string(),
                     effect: effect.into(),
-                    time_added: (effect == "NoExecute").then(|| Time(*now)),
+                    time_added: (effect == "NoExecute").then_some(Time(*now)),
                     value: None,
                 });
             }
@@ -364,11 +364,13 @@ mod tests {
 
     #[test]
     fn cidrs_are_allocated_lowest_first() {
-        let mut n = Node::default();
-        n.spec = Some(k8s_openapi::api::core::v1::NodeSpec {
-            pod_cidr: Some("198.18.0.0/24".into()),
+        let n = Node {
+            spec: Some(k8s_openapi::api::core::v1::NodeSpec {
+                pod_cidr: Some("198.18.0.0/24".into()),
+                ..Default::default()
+            }),
             ..Default::default()
-        });
+        };
         assert_eq!(free_cidr(&[n]).as_deref(), Some("198.18.1.0/24"));
         assert_eq!(free_cidr(&[]).as_deref(), Some("198.18.0.0/24"));
     }
