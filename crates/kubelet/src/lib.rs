@@ -145,3 +145,64 @@ pub fn container_log_files(data_dir: &std::path::Path, uid: &str, container: &st
     files.sort();
     files.into_iter().map(|(_, p)| p).collect()
 }
+
+/// Removes what an agent left on this machine under `data_dir`: every pod sandbox (CNI then
+/// releases its network namespace and address), containerd itself, and the node's bridge.
+/// Returns how many sandboxes were removed. The agent must not be running.
+pub async fn teardown(data_dir: &std::path::Path) -> Result<usize, String> {
+    let ccfg = ContainerdConfig::new(data_dir);
+    if !ccfg.config_path().exists() {
+        return Ok(0);
+    }
+    let containerd = Containerd::start(ccfg.clone())
+        .await
+        .map_err(|e| format!("containerd: {e}"))?;
+    let runtime = containerd
+        .runtime_client()
+        .await
+        .map_err(|e| format!("CRI: {e}"))?;
+    let sandboxes = runtime
+        .list_pod_sandbox(None)
+        .await
+        .map_err(|e| format!("listing sandboxes: {e}"))?;
+    for sandbox in &sandboxes {
+        runtime
+            .stop_pod_sandbox(&sandbox.id)
+            .await
+            .map_err(|e| format!("stopping sandbox {}: {e}", sandbox.id))?;
+        runtime
+            .remove_pod_sandbox(&sandbox.id)
+            .await
+            .map_err(|e| format!("removing sandbox {}: {e}", sandbox.id))?;
+    }
+    containerd
+        .shutdown()
+        .await
+        .map_err(|e| format!("stopping containerd: {e}"))?;
+    for bridge in configured_bridges(&ccfg.cni_conf_dir) {
+        let _ = std::process::Command::new("ip")
+            .args(["link", "delete", &bridge])
+            .status();
+    }
+    Ok(sandboxes.len())
+}
+
+/// Bridge names in the CNI configurations the agent wrote.
+fn configured_bridges(conf_dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(conf_dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .flat_map(|conf| {
+            conf["plugins"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["bridge"].as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}

@@ -22,6 +22,12 @@ struct Cli {
 enum Command {
     /// Run the control plane (API server on an embedded SQLite store).
     Server(ServerArgs),
+    /// Stop every container a stopped server's node agent left running under its data dir,
+    /// release their network namespaces and remove the node's bridge.
+    Killall {
+        #[arg(long, default_value = "/var/lib/rudder")]
+        data_dir: PathBuf,
+    },
     /// Print the admin kubeconfig of a server's data dir.
     Kubeconfig {
         #[arg(long, default_value = "/var/lib/rudder")]
@@ -76,6 +82,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Server(args) => run_server(args),
         Command::Kubeconfig { data_dir } => print_kubeconfig(&data_dir),
+        Command::Killall { data_dir } => killall(&data_dir),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -84,6 +91,19 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn killall(data_dir: &Path) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let removed = runtime.block_on(kubelet::teardown(&data_dir.join("agent")))?;
+    println!(
+        "removed {removed} pod sandbox(es) under {}",
+        data_dir.display()
+    );
+    Ok(())
 }
 
 fn print_kubeconfig(data_dir: &Path) -> Result<(), String> {

@@ -572,4 +572,39 @@ fn node_agent_runs_pods_in_containerd() {
     c.ok(&["delete", "deployment", "web"]);
     c.ok(&["delete", "pod", "--all", "--grace-period=1", "--wait=true"]);
     eventually(WAIT, || list_sandboxes(&socket).is_empty().then_some(()));
+
+    // --- A killed server leaves its pods running; `rudder killall` removes them.
+    c.ok(&["run", "leftover", "--image=busybox", "--", "sleep", "3600"]);
+    eventually(WAIT, || {
+        let phase = c.ok(&["get", "pod", "leftover", "-o", "jsonpath={.status.phase}"]);
+        (phase == "Running").then_some(())
+    });
+    let bridge = kubelet::cni::bridge_name(NODE, &agent_dir);
+    let dir = c.crash();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["killall", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("removed 1 pod sandbox"), "{stdout}");
+    let socket_text = socket.to_string_lossy().to_string();
+    let survivors: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(&socket_text))
+        .collect();
+    assert!(survivors.is_empty(), "still running: {survivors:?}");
+    let link = std::process::Command::new("ip")
+        .args(["link", "show", &bridge])
+        .output()
+        .unwrap();
+    assert!(!link.status.success(), "bridge {bridge} still exists");
 }
