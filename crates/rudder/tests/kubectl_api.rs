@@ -723,7 +723,12 @@ fn explain_reads_openapi() {
 fn acknowledged_writes_survive_kill_9() {
     let c = Cluster::start();
     for i in 0..20 {
-        c.ok(&["create", "configmap", &format!("durable-{i}"), &format!("--from-literal=i={i}")]);
+        c.ok(&[
+            "create",
+            "configmap",
+            &format!("durable-{i}"),
+            &format!("--from-literal=i={i}"),
+        ]);
     }
     c.ok_stdin(&["apply", "-f", "-"], WEB);
     let deploy_before = c.json(&["get", "deploy", "web"]);
@@ -733,16 +738,35 @@ fn acknowledged_writes_survive_kill_9() {
     let c = Cluster::start_in(dir);
     let names = c.ok(&["get", "cm", "-o", "name"]);
     for i in 0..20 {
-        assert!(names.contains(&format!("configmap/durable-{i}")), "lost durable-{i}: {names}");
+        assert!(
+            names.contains(&format!("configmap/durable-{i}")),
+            "lost durable-{i}: {names}"
+        );
     }
     let cm_after = c.json(&["get", "cm", "durable-19"]);
     assert_eq!(cm_before, cm_after);
     let deploy_after = c.json(&["get", "deploy", "web"]);
-    assert_eq!(deploy_before["metadata"]["uid"], deploy_after["metadata"]["uid"]);
+    assert_eq!(
+        deploy_before["metadata"]["uid"],
+        deploy_after["metadata"]["uid"]
+    );
     assert_eq!(deploy_before["spec"], deploy_after["spec"]);
     // New writes continue the revision sequence.
     c.ok(&["label", "cm", "durable-0", "after=restart"]);
-    let rv: i64 = c.ok(&["get", "cm", "durable-0", "-o", "jsonpath={.metadata.resourceVersion}"]).parse().unwrap();
-    let before: i64 = cm_before["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap();
+    let rv: i64 = c
+        .ok(&[
+            "get",
+            "cm",
+            "durable-0",
+            "-o",
+            "jsonpath={.metadata.resourceVersion}",
+        ])
+        .parse()
+        .unwrap();
+    let before: i64 = cm_before["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(rv > before, "{rv} <= {before}");
 }
