@@ -1,5 +1,0 @@
-//! scheduler loop (not built yet).
-
-use crate::Context;
-
-pub async fn run(_ctx: Context) {}
