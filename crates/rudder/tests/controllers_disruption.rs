@@ -1,6 +1,7 @@
 //! Node lifecycle and disruption budgets with real kubectl: a node whose kubelet went silent is
-//! tainted and its pods evicted when their tolerations expire; `kubectl drain` is held back by
-//! a PodDisruptionBudget until the budget allows it.
+//! tainted and its pods evicted when their tolerations expire, and a ReplicaSet's replacement is
+//! scheduled onto a healthy node; `kubectl drain` is held back by a PodDisruptionBudget until the
+//! budget allows it.
 
 mod common;
 
@@ -197,5 +198,58 @@ fn drain_is_held_back_by_a_disruption_budget() {
     assert!(
         out.contains("pod/web-a evicted") && out.contains("pod/web-b evicted"),
         "{out}"
+    );
+}
+
+#[test]
+fn pods_of_a_silent_node_are_replaced_on_a_healthy_one() {
+    let c = Cluster::start();
+    register_node(&c, "first", 0);
+    c.ok_stdin(&["apply", "-f", "-"], "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      terminationGracePeriodSeconds: 0\n      tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}]\n      containers: [{name: c, image: busybox}]\n");
+    let first = eventually(Duration::from_secs(20), || {
+        let pods = c.json(&["get", "pods", "-l", "app=web"]);
+        let pod = pods["items"].as_array()?.first()?.clone();
+        (pod["spec"]["nodeName"] == "first").then_some(pod)
+    });
+    let first_name = first["metadata"]["name"].as_str().unwrap().to_string();
+
+    // The first node falls silent; a second one joins.
+    register_node(&c, "first", 120);
+    register_node(&c, "second", 0);
+    let replacement = eventually(Duration::from_secs(30), || {
+        let pods = c.json(&["get", "pods", "-l", "app=web"]);
+        let items = pods["items"].as_array()?;
+        let pod = items
+            .iter()
+            .find(|p| p["metadata"]["name"] != first_name.as_str())?;
+        (items.len() == 1 && pod["spec"]["nodeName"] == "second").then(|| pod.clone())
+    });
+    assert_eq!(
+        replacement["metadata"]["ownerReferences"][0]["name"], "web",
+        "{replacement}"
+    );
+    let taints = c.ok(&[
+        "get",
+        "node",
+        "first",
+        "-o",
+        "jsonpath={range .spec.taints[*]}{.key}:{.effect} {end}",
+    ]);
+    assert!(
+        taints.contains("node.kubernetes.io/unreachable:NoSchedule")
+            && taints.contains("node.kubernetes.io/unreachable:NoExecute"),
+        "{taints}"
+    );
+    let events = c.ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        &format!("involvedObject.name={first_name}"),
+        "-o",
+        "jsonpath={.items[*].reason}",
+    ]);
+    assert!(
+        events.contains("Scheduled") && events.contains("TaintManagerEviction"),
+        "{events}"
     );
 }
