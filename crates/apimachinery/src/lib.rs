@@ -9,5 +9,6 @@ pub mod patch;
 pub mod protobuf;
 pub mod schema;
 pub mod selectors;
+pub mod service_alloc;
 pub mod table;
 pub mod validation;

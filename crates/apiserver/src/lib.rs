@@ -18,6 +18,7 @@ pub mod registry;
 pub mod request;
 pub mod rest;
 pub mod serve;
+mod services;
 #[cfg(test)]
 mod tests;
 mod watch;
@@ -54,6 +55,7 @@ pub struct ApiServer {
     pub metrics: metrics::Metrics,
     /// `host:port` clients reach this server at, for legacy discovery.
     pub advertise_address: String,
+    pub(crate) services: services::ServiceAllocator,
 }
 
 /// Namespaces that exist from the start.
@@ -116,28 +118,53 @@ impl ApiServer {
             store,
             metrics: metrics::Metrics::default(),
             advertise_address,
+            services: services::ServiceAllocator::new(Default::default()),
         })
     }
 
-    /// Creates the system namespaces if missing.
+    /// Creates the system namespaces and the `default/kubernetes` Service if missing.
     pub async fn bootstrap(&self) -> ApiResult<()> {
+        for ns in SYSTEM_NAMESPACES {
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            self.create_if_missing("namespaces", None, obj).await?;
+        }
+        let port = self
+            .advertise_address
+            .parse::<std::net::SocketAddr>()
+            .map(|a| a.port())
+            .unwrap_or(6443);
+        let kubernetes = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {
+                "clusterIP": self.services.ranges.nth(1).to_string(),
+                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": port}],
+            },
+        });
+        self.create_if_missing("services", Some("default"), kubernetes)
+            .await
+    }
+
+    async fn create_if_missing(
+        &self,
+        plural: &str,
+        namespace: Option<&str>,
+        obj: Value,
+    ) -> ApiResult<()> {
         let rr = ResourceRequest {
-            resource: catalog::find("", "v1", "namespaces").expect("namespaces are served"),
-            namespace: None,
+            resource: catalog::find("", "v1", plural).expect("core resources are served"),
+            namespace: namespace.map(str::to_string),
             name: None,
             subresource: None,
             watch_path: false,
         };
         let q = Query::parse(Some("fieldManager=rudder"));
-        for ns in SYSTEM_NAMESPACES {
-            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
-            match self.create(&rr, &q, obj).await {
-                Ok(_) => {}
-                Err(e) if e.reason == "AlreadyExists" => {}
-                Err(e) => return Err(e),
-            }
+        match self.create(&rr, &q, obj).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.reason == "AlreadyExists" => Ok(()),
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 
     /// Serves one request. `user` is None for unauthenticated callers.

@@ -16,6 +16,7 @@ use crate::codec::{self, FieldValidation, Output};
 use crate::error::{ApiError, ApiResult};
 use crate::registry;
 use crate::request::{Query, ResourceRequest};
+use crate::services;
 use crate::ApiServer;
 
 /// A write's answer: status code and body.
@@ -146,6 +147,15 @@ impl ApiServer {
             return Err(ApiError::invalid(res.group, res.kind, &name, &causes));
         }
         reset_status_on_create(res, &mut obj);
+        let key = registry::key(res, namespace.as_deref(), &name);
+        let mut allocation = match services::is_service(res) {
+            true => Some(
+                self.services
+                    .allocate(self.store.as_ref(), &key, None, &mut obj)
+                    .await?,
+            ),
+            false => None,
+        };
         match applied {
             Some(config) => crate::managed::record_apply(
                 &mut obj,
@@ -160,9 +170,13 @@ impl ApiServer {
         if q.dry_run()? {
             return Ok((201, obj));
         }
-        let key = registry::key(res, namespace.as_deref(), &name);
         match self.store.create(&key, registry::encode(res, &obj)).await {
-            Ok(kv) => Ok((201, registry::decode(res, &kv)?)),
+            Ok(kv) => {
+                if let Some(state) = allocation.as_mut() {
+                    state.record(&key, kv.mod_revision, &obj);
+                }
+                Ok((201, registry::decode(res, &kv)?))
+            }
             Err(StoreError::AlreadyExists(_)) => {
                 Err(ApiError::already_exists(res.group, res.plural, &name))
             }
@@ -280,6 +294,15 @@ impl ApiServer {
         if !causes.is_empty() {
             return Err(ApiError::invalid(res.group, res.kind, name, &causes));
         }
+        let key = registry::key(res, rr.namespace.as_deref(), name);
+        let mut allocation = match services::is_service(res) && sub.is_none() {
+            true => Some(
+                self.services
+                    .allocate(self.store.as_ref(), &key, Some(&current), &mut obj)
+                    .await?,
+            ),
+            false => None,
+        };
         crate::managed::record_update(
             &mut obj,
             Some(&current),
@@ -290,7 +313,6 @@ impl ApiServer {
         if q.dry_run()? {
             return Ok((200, obj));
         }
-        let key = registry::key(res, rr.namespace.as_deref(), name);
         // Removing the last finalizer of an object being deleted completes the deletion.
         if meta::is_deleting(&obj) && !meta::deletion_blocked(&obj) && deletion_complete(&obj) {
             return match self.store.delete(&key, Some(rev)).await {
@@ -315,7 +337,12 @@ impl ApiServer {
             .update(&key, registry::encode(res, &obj), rev)
             .await
         {
-            Ok(kv) => Ok((200, registry::decode(res, &kv)?)),
+            Ok(kv) => {
+                if let Some(state) = allocation.as_mut() {
+                    state.record(&key, kv.mod_revision, &obj);
+                }
+                Ok((200, registry::decode(res, &kv)?))
+            }
             Err(StoreError::Conflict { .. }) => {
                 Err(ApiError::conflict(res.group, res.plural, name))
             }

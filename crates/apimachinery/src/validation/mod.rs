@@ -18,7 +18,8 @@ mod tests;
 
 use serde_json::Value;
 
-use self::field::{q, Errs, Path};
+use self::field::q;
+pub(crate) use self::field::{goslice, Errs, Path};
 use self::names::NameRule;
 pub use self::names::{
     is_config_map_key, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
