@@ -1,0 +1,473 @@
+//! The service proxy: Services and EndpointSlices in, nftables rules out.
+//!
+//! [`Proxier`] holds the objects and what the table holds per Service; each sync turns the
+//! Services changed since the last one into one `nft -f` transaction (or replaces the whole
+//! table on the first sync and after a failure). [`run`] feeds it from API watches.
+
+pub mod model;
+pub mod rules;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use kube::runtime::watcher::{self, Event};
+use kube::runtime::WatchStreamExt;
+use kube::{Api, Resource};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+
+use model::ServicePortName;
+use rules::{Fragment, RuleConfig, Transaction};
+
+/// Settings of a node's service proxy.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// The nftables table (family `ip`) the proxy owns and replaces.
+    pub table: String,
+    /// This node's name: endpoints on it are "local" for the traffic policies.
+    pub node_name: String,
+    /// The pod network; cluster-IP traffic from outside it is masqueraded.
+    pub cluster_cidr: Option<String>,
+    /// The program and leading arguments that run `nft` (`["nft"]`; a test may prefix
+    /// `ip netns exec NAME`).
+    pub nft: Vec<String>,
+}
+
+impl ProxyConfig {
+    fn rules(&self) -> RuleConfig {
+        RuleConfig {
+            table: self.table.clone(),
+            cluster_cidr: self.cluster_cidr.clone(),
+        }
+    }
+}
+
+/// (namespace, name).
+type Key = (String, String);
+
+fn key_of<K: Resource>(obj: &K) -> Key {
+    let meta = obj.meta();
+    (
+        meta.namespace.clone().unwrap_or_default(),
+        meta.name.clone().unwrap_or_default(),
+    )
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncStats {
+    /// The whole table was replaced.
+    pub full: bool,
+    /// Services whose rules were recomputed.
+    pub services: usize,
+    /// Lines of the nft script (0 when nothing changed and nft was not run).
+    pub commands: usize,
+    pub elapsed: Duration,
+}
+
+/// The proxy's state: the objects it knows and the fragments the table holds.
+pub struct Proxier {
+    config: ProxyConfig,
+    rules: RuleConfig,
+    services: HashMap<Key, Service>,
+    slices: HashMap<Key, EndpointSlice>,
+    /// Service key → names of the EndpointSlices labelled for it.
+    slices_of: HashMap<Key, BTreeSet<String>>,
+    /// Service key → the fragments of its ports, as last applied.
+    applied: HashMap<Key, BTreeMap<ServicePortName, Fragment>>,
+    dirty: BTreeSet<Key>,
+    needs_full_sync: bool,
+}
+
+impl Proxier {
+    pub fn new(config: ProxyConfig) -> Proxier {
+        Proxier {
+            rules: config.rules(),
+            config,
+            services: HashMap::new(),
+            slices: HashMap::new(),
+            slices_of: HashMap::new(),
+            applied: HashMap::new(),
+            dirty: BTreeSet::new(),
+            needs_full_sync: true,
+        }
+    }
+
+    pub fn set_service(&mut self, svc: Service) {
+        let key = key_of(&svc);
+        self.dirty.insert(key.clone());
+        self.services.insert(key, svc);
+    }
+
+    pub fn delete_service(&mut self, namespace: &str, name: &str) {
+        let key = (namespace.to_owned(), name.to_owned());
+        if self.services.remove(&key).is_some() {
+            self.dirty.insert(key);
+        }
+    }
+
+    pub fn set_slice(&mut self, slice: EndpointSlice) {
+        let key = key_of(&slice);
+        self.unfile_slice(&key);
+        if let Some(service) = model::slice_service(&slice) {
+            let owner = (key.0.clone(), service.to_owned());
+            self.slices_of
+                .entry(owner.clone())
+                .or_default()
+                .insert(key.1.clone());
+            self.dirty.insert(owner);
+        }
+        self.slices.insert(key, slice);
+    }
+
+    pub fn delete_slice(&mut self, namespace: &str, name: &str) {
+        let key = (namespace.to_owned(), name.to_owned());
+        self.unfile_slice(&key);
+        self.slices.remove(&key);
+    }
+
+    /// Takes a slice out of its Service's set (marking that Service for a sync).
+    fn unfile_slice(&mut self, key: &Key) {
+        let Some(old) = self.slices.get(key) else {
+            return;
+        };
+        if let Some(service) = model::slice_service(old) {
+            let owner = (key.0.clone(), service.to_owned());
+            if let Some(names) = self.slices_of.get_mut(&owner) {
+                names.remove(&key.1);
+                if names.is_empty() {
+                    self.slices_of.remove(&owner);
+                }
+            }
+            self.dirty.insert(owner);
+        }
+    }
+
+    /// Makes `services` the complete set (after a relist).
+    pub fn replace_services(&mut self, services: Vec<Service>) {
+        let fresh: HashMap<Key, Service> = services.into_iter().map(|s| (key_of(&s), s)).collect();
+        let gone: Vec<Key> = self
+            .services
+            .keys()
+            .filter(|k| !fresh.contains_key(*k))
+            .cloned()
+            .collect();
+        for key in gone {
+            self.delete_service(&key.0, &key.1);
+        }
+        for (_, svc) in fresh {
+            self.set_service(svc);
+        }
+    }
+
+    /// Makes `slices` the complete set (after a relist).
+    pub fn replace_slices(&mut self, slices: Vec<EndpointSlice>) {
+        let fresh: HashMap<Key, EndpointSlice> =
+            slices.into_iter().map(|s| (key_of(&s), s)).collect();
+        let gone: Vec<Key> = self
+            .slices
+            .keys()
+            .filter(|k| !fresh.contains_key(*k))
+            .cloned()
+            .collect();
+        for key in gone {
+            self.delete_slice(&key.0, &key.1);
+        }
+        for (_, slice) in fresh {
+            self.set_slice(slice);
+        }
+    }
+
+    /// The fragments a Service should have now.
+    fn desired(&self, key: &Key) -> BTreeMap<ServicePortName, Fragment> {
+        let Some(svc) = self.services.get(key) else {
+            return BTreeMap::new();
+        };
+        let slices: Vec<&EndpointSlice> = self
+            .slices_of
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| self.slices.get(&(key.0.clone(), name.clone())))
+            .collect();
+        model::service_ports(svc, slices.iter().copied(), &self.config.node_name)
+            .iter()
+            .map(|sp| (sp.name.clone(), rules::fragment(sp, &self.rules)))
+            .collect()
+    }
+
+    /// Brings the table up to date: one transaction for the Services changed since the last
+    /// sync, or a full replacement when the table's state is unknown.
+    pub async fn sync(&mut self) -> Result<SyncStats, String> {
+        let started = Instant::now();
+        if self.needs_full_sync {
+            let keys: Vec<Key> = self.services.keys().cloned().collect();
+            let desired: HashMap<Key, BTreeMap<ServicePortName, Fragment>> = keys
+                .into_iter()
+                .map(|k| {
+                    let d = self.desired(&k);
+                    (k, d)
+                })
+                .collect();
+            let script = rules::full_sync(&self.rules, desired.values().flat_map(|m| m.values()));
+            self.run_nft(&script).await?;
+            let stats = SyncStats {
+                full: true,
+                services: desired.len(),
+                commands: script.lines().count(),
+                elapsed: started.elapsed(),
+            };
+            self.applied = desired;
+            self.dirty.clear();
+            self.needs_full_sync = false;
+            return Ok(stats);
+        }
+        let dirty = std::mem::take(&mut self.dirty);
+        let mut tx = Transaction::default();
+        let mut next: Vec<(Key, BTreeMap<ServicePortName, Fragment>)> = Vec::new();
+        for key in &dirty {
+            let desired = self.desired(key);
+            let empty = BTreeMap::new();
+            let applied = self.applied.get(key).unwrap_or(&empty);
+            for (name, old) in applied {
+                if !desired.contains_key(name) {
+                    tx.change(&self.rules, Some(old), None);
+                }
+            }
+            for (name, new) in &desired {
+                tx.change(&self.rules, applied.get(name), Some(new));
+            }
+            next.push((key.clone(), desired));
+        }
+        let mut stats = SyncStats {
+            full: false,
+            services: dirty.len(),
+            commands: 0,
+            elapsed: Duration::ZERO,
+        };
+        if !tx.is_empty() {
+            let script = tx.render();
+            stats.commands = script.lines().count();
+            if let Err(e) = self.run_nft(&script).await {
+                self.needs_full_sync = true;
+                return Err(e);
+            }
+        }
+        for (key, desired) in next {
+            if desired.is_empty() {
+                self.applied.remove(&key);
+            } else {
+                self.applied.insert(key, desired);
+            }
+        }
+        stats.elapsed = started.elapsed();
+        Ok(stats)
+    }
+
+    /// Whether a sync has anything to do.
+    pub fn pending(&self) -> bool {
+        self.needs_full_sync || !self.dirty.is_empty()
+    }
+
+    /// Removes the proxy's table.
+    pub async fn cleanup(&self) -> Result<(), String> {
+        self.run_nft(&rules::delete_table(&self.config.table)).await
+    }
+
+    async fn run_nft(&self, script: &str) -> Result<(), String> {
+        run_nft(&self.config.nft, script).await
+    }
+}
+
+/// Runs `nft -f -` with `script` on standard input.
+pub async fn run_nft(nft: &[String], script: &str) -> Result<(), String> {
+    let (program, args) = nft
+        .split_first()
+        .ok_or_else(|| "no nft command configured".to_string())?;
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .args(["-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting {program}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(script.as_bytes())
+            .await
+            .map_err(|e| format!("writing to nft: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .map_err(|e| format!("waiting for nft: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "nft failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// A change seen by a watch.
+enum Update {
+    Service(Box<Service>),
+    ServiceGone(Key),
+    Services(Vec<Service>),
+    Slice(Box<EndpointSlice>),
+    SliceGone(Key),
+    Slices(Vec<EndpointSlice>),
+}
+
+/// Watches every object of `api` and sends changes as `Update`s; a relist arrives whole.
+fn inform<K>(
+    api: Api<K>,
+    tx: mpsc::UnboundedSender<Update>,
+    one: fn(K) -> Update,
+    gone: fn(Key) -> Update,
+    all: fn(Vec<K>) -> Update,
+) -> tokio::task::JoinHandle<()>
+where
+    K: Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
+    tokio::spawn(async move {
+        let mut stream = watcher::watcher(api, watcher::Config::default())
+            .default_backoff()
+            .boxed();
+        let mut listed = Vec::new();
+        while let Some(event) = stream.next().await {
+            let update = match event {
+                Ok(Event::Init) => {
+                    listed.clear();
+                    continue;
+                }
+                Ok(Event::InitApply(o)) => {
+                    listed.push(o);
+                    continue;
+                }
+                Ok(Event::InitDone) => all(std::mem::take(&mut listed)),
+                Ok(Event::Apply(o)) => one(o),
+                Ok(Event::Delete(o)) => gone(key_of(&o)),
+                Err(e) => {
+                    tracing::debug!(error = %e, "service proxy watch failed; retrying");
+                    continue;
+                }
+            };
+            if tx.send(update).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// Enables what DNAT between pods on one bridge needs: IPv4 forwarding, and bridged traffic
+/// passing through netfilter so replies are un-NATed. Failures are logged, not fatal.
+pub fn enable_forwarding() {
+    for (path, value) in [
+        ("/proc/sys/net/ipv4/ip_forward", "1"),
+        ("/proc/sys/net/bridge/bridge-nf-call-iptables", "1"),
+    ] {
+        if std::fs::read_to_string(path).is_ok_and(|v| v.trim() == value) {
+            continue;
+        }
+        if let Err(e) = std::fs::write(path, value) {
+            tracing::warn!(%path, error = %e, "service proxy: could not set sysctl");
+        }
+    }
+}
+
+/// Runs the service proxy until the task is dropped: watches Services and EndpointSlices on
+/// `client` and keeps the table in step. Rules stay in place when it stops, so Services keep
+/// working across a restart; [`Proxier::cleanup`] removes them.
+pub async fn run(client: kube::Client, config: ProxyConfig) {
+    enable_forwarding();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let watches = [
+        inform(
+            Api::<Service>::all(client.clone()),
+            tx.clone(),
+            |s| Update::Service(Box::new(s)),
+            Update::ServiceGone,
+            Update::Services,
+        ),
+        inform(
+            Api::<EndpointSlice>::all(client),
+            tx,
+            |s| Update::Slice(Box::new(s)),
+            Update::SliceGone,
+            Update::Slices,
+        ),
+    ];
+    let _abort = AbortOnDrop(watches);
+    let mut proxier = Proxier::new(config);
+    let (mut services_listed, mut slices_listed) = (false, false);
+    loop {
+        // After a failed sync, retry within a second even if nothing changes.
+        let retry = services_listed && slices_listed && proxier.pending();
+        let first = if retry {
+            match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+                Ok(None) => return,
+                Ok(Some(update)) => Some(update),
+                Err(_) => None,
+            }
+        } else {
+            match rx.recv().await {
+                None => return,
+                some => some,
+            }
+        };
+        let mut next = first;
+        while let Some(update) = next.take().or_else(|| rx.try_recv().ok()) {
+            match update {
+                Update::Service(s) => proxier.set_service(*s),
+                Update::ServiceGone((ns, name)) => proxier.delete_service(&ns, &name),
+                Update::Services(all) => {
+                    services_listed = true;
+                    proxier.replace_services(all);
+                }
+                Update::Slice(s) => proxier.set_slice(*s),
+                Update::SliceGone((ns, name)) => proxier.delete_slice(&ns, &name),
+                Update::Slices(all) => {
+                    slices_listed = true;
+                    proxier.replace_slices(all);
+                }
+            }
+        }
+        // Programming rules before both lists arrived would reject Services whose
+        // endpoints are merely not known yet.
+        if !(services_listed && slices_listed && proxier.pending()) {
+            continue;
+        }
+        match proxier.sync().await {
+            Ok(stats) => tracing::debug!(?stats, "service proxy synced"),
+            Err(e) => {
+                tracing::warn!(error = %e, "service proxy sync failed; replacing the table next")
+            }
+        }
+    }
+}
+
+struct AbortOnDrop<const N: usize>([tokio::task::JoinHandle<()>; N]);
+
+impl<const N: usize> Drop for AbortOnDrop<N> {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// The table name of a node's proxy, derived like its bridge so that several nodes (or test
+/// clusters) on one machine keep apart.
+pub fn table_name(bridge: &str) -> String {
+    format!("rudder-{bridge}")
+}

@@ -1,0 +1,295 @@
+//! The service proxy against the real kernel: a "node" network namespace with a bridge and two
+//! "pod" namespaces, busybox httpd as the backend, and the proxy's nftables table inside the
+//! node namespace. Checks cluster-IP load balancing, hairpin traffic, node ports, rejection of
+//! Services without endpoints, and incremental updates. Needs root, `ip`, `nft` and busybox
+//! (scripts/install-deps.sh). Every namespace it creates is deleted on the way out (which
+//! removes the table, the bridge and the veths with it); the httpd processes are killed by PID.
+
+use std::net::Ipv4Addr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use net::proxy::{Proxier, ProxyConfig};
+use serde_json::json;
+
+const TABLE: &str = "rudder-test";
+
+fn sh(args: &[&str]) {
+    let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Namespaces and processes of one test, removed on drop.
+struct Lab {
+    node: String,
+    pods: Vec<String>,
+    servers: Vec<Child>,
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        for s in &mut self.servers {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+        for ns in self.pods.iter().chain([&self.node]) {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+    }
+}
+
+impl Lab {
+    /// A node namespace with bridge `br0` at 198.18.0.1/24 and pods at .2, .3, …
+    fn new(pods: usize) -> Lab {
+        let id = std::process::id();
+        let mut lab = Lab {
+            node: format!("rnode-{id}"),
+            pods: Vec::new(),
+            servers: Vec::new(),
+        };
+        let node = lab.node.clone();
+        sh(&["ip", "netns", "add", &node]);
+        let inn = |args: &[&str]| {
+            let mut full = vec!["ip", "netns", "exec", node.as_str()];
+            full.extend_from_slice(args);
+            sh(&full);
+        };
+        inn(&["ip", "link", "set", "lo", "up"]);
+        inn(&["ip", "link", "add", "br0", "type", "bridge"]);
+        inn(&["ip", "addr", "add", "198.18.0.1/24", "dev", "br0"]);
+        inn(&["ip", "link", "set", "br0", "up"]);
+        inn(&["sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"]);
+        // A host has a default route, which is what lets its own connections to a cluster IP
+        // leave the routing stage before DNAT; here it points at an unused bridge address.
+        inn(&[
+            "ip",
+            "route",
+            "add",
+            "default",
+            "via",
+            "198.18.0.254",
+            "dev",
+            "br0",
+        ]);
+        for i in 0..pods {
+            let pod = format!("rpod{i}-{id}");
+            sh(&["ip", "netns", "add", &pod]);
+            lab.pods.push(pod.clone());
+            let host_end = format!("rv{i}");
+            inn(&[
+                "ip", "link", "add", &host_end, "type", "veth", "peer", "name", "eth0", "netns",
+                &pod,
+            ]);
+            inn(&["ip", "link", "set", &host_end, "master", "br0", "up"]);
+            // As the CNI bridge plugin's hairpinMode: a pod may reach itself via its Service.
+            inn(&[
+                "ip",
+                "link",
+                "set",
+                &host_end,
+                "type",
+                "bridge_slave",
+                "hairpin",
+                "on",
+            ]);
+            let ip = format!("198.18.0.{}/24", i + 2);
+            let p = |args: &[&str]| {
+                let mut full = vec!["ip", "netns", "exec", pod.as_str()];
+                full.extend_from_slice(args);
+                sh(&full);
+            };
+            p(&["ip", "link", "set", "lo", "up"]);
+            p(&["ip", "addr", "add", &ip, "dev", "eth0"]);
+            p(&["ip", "link", "set", "eth0", "up"]);
+            p(&["ip", "route", "add", "default", "via", "198.18.0.1"]);
+        }
+        lab
+    }
+
+    fn pod_ip(i: usize) -> Ipv4Addr {
+        Ipv4Addr::new(198, 18, 0, 2 + i as u8)
+    }
+
+    /// busybox httpd on port 8080 in pod `i`, answering `GET /` with the pod's name.
+    fn serve(&mut self, i: usize) {
+        let dir =
+            std::env::temp_dir().join(format!("rudder-proxy-test-{}-{i}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), format!("pod{i}\n")).unwrap();
+        let child = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &self.pods[i],
+                "busybox",
+                "httpd",
+                "-f",
+                "-p",
+                "8080",
+                "-h",
+            ])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.servers.push(child);
+    }
+
+    /// `wget` from pod `from` (or the node with `None`): the body, or the error text.
+    fn get(&self, from: Option<usize>, url: &str) -> Result<String, String> {
+        let ns = from.map_or(&self.node, |i| &self.pods[i]);
+        let out = Command::new("ip")
+            .args([
+                "netns", "exec", ns, "busybox", "timeout", "5", "busybox", "wget", "-q", "-O-", url,
+            ])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
+
+    fn nft(&self) -> Vec<String> {
+        ["ip", "netns", "exec", &self.node, "nft"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn table(&self) -> String {
+        let out = Command::new("ip")
+            .args([
+                "netns", "exec", &self.node, "nft", "list", "table", "ip", TABLE,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+fn service(name: &str, ip: &str, node_port: Option<u16>) -> Service {
+    let mut port = json!({"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"});
+    let mut spec = json!({"clusterIP": ip, "clusterIPs": [ip], "ports": []});
+    if let Some(np) = node_port {
+        port["nodePort"] = json!(np);
+        spec["type"] = json!("NodePort");
+    }
+    spec["ports"] = json!([port]);
+    serde_json::from_value(json!({
+        "metadata": {"namespace": "default", "name": name},
+        "spec": spec,
+    }))
+    .unwrap()
+}
+
+fn slice(service: &str, ips: &[Ipv4Addr]) -> EndpointSlice {
+    let endpoints: Vec<_> = ips
+        .iter()
+        .map(|ip| json!({"addresses": [ip.to_string()], "conditions": {"ready": true}, "nodeName": "node"}))
+        .collect();
+    serde_json::from_value(json!({
+        "metadata": {"namespace": "default", "name": format!("{service}-x"),
+                     "labels": {"kubernetes.io/service-name": service}},
+        "addressType": "IPv4",
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+        "endpoints": endpoints,
+    }))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn service_traffic_through_nftables() {
+    let mut lab = Lab::new(3);
+    lab.serve(1);
+    lab.serve(2);
+    let mut proxier = Proxier::new(ProxyConfig {
+        table: TABLE.into(),
+        node_name: "node".into(),
+        cluster_cidr: Some("198.18.0.0/16".into()),
+        nft: lab.nft(),
+    });
+    proxier.set_service(service("web", "198.19.0.20", Some(30080)));
+    proxier.set_slice(slice("web", &[Lab::pod_ip(1), Lab::pod_ip(2)]));
+    proxier.set_service(service("empty", "198.19.0.21", None));
+    let stats = proxier.sync().await.expect("full sync");
+    assert!(stats.full);
+    eprintln!("full sync: {stats:?}");
+
+    // httpd needs a moment to listen.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while lab.get(Some(0), "http://198.18.0.3:8080/").is_err() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Cluster IP from a pod reaches both endpoints.
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..30 {
+        seen.insert(lab.get(Some(0), "http://198.19.0.20/").expect("cluster IP"));
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["pod1", "pod2"]);
+
+    // From the node itself, and hairpin (an endpoint reaching its own Service).
+    assert!(lab
+        .get(None, "http://198.19.0.20/")
+        .unwrap()
+        .starts_with("pod"));
+    for _ in 0..10 {
+        assert!(lab
+            .get(Some(1), "http://198.19.0.20/")
+            .unwrap()
+            .starts_with("pod"));
+    }
+
+    // Node port on the node's address.
+    assert!(lab
+        .get(Some(0), "http://198.18.0.1:30080/")
+        .unwrap()
+        .starts_with("pod"));
+
+    // A Service without endpoints is refused at once, not left to time out.
+    let t = Instant::now();
+    let err = lab.get(Some(0), "http://198.19.0.21/").unwrap_err();
+    assert!(err.contains("refused"), "{err}");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+
+    // Incremental: one endpoint goes; only pod2 answers.
+    proxier.set_slice(slice("web", &[Lab::pod_ip(2)]));
+    let stats = proxier.sync().await.expect("incremental sync");
+    assert!(!stats.full);
+    assert_eq!(stats.services, 1);
+    eprintln!("one-service change: {stats:?}");
+    for _ in 0..10 {
+        assert_eq!(lab.get(Some(0), "http://198.19.0.20/").unwrap(), "pod2");
+    }
+
+    // The empty Service gains an endpoint; web loses all of its own and is refused.
+    proxier.set_slice(slice("empty", &[Lab::pod_ip(1)]));
+    proxier.set_slice(slice("web", &[]));
+    proxier.sync().await.expect("sync");
+    assert_eq!(lab.get(Some(0), "http://198.19.0.21/").unwrap(), "pod1");
+    let err = lab.get(Some(0), "http://198.19.0.20/").unwrap_err();
+    assert!(err.contains("refused"), "{err}");
+    let err = lab.get(Some(0), "http://198.18.0.1:30080/").unwrap_err();
+    assert!(err.contains("refused"), "{err}");
+
+    // Deleting a Service removes its chains and elements; nothing else is left behind.
+    proxier.delete_service("default", "empty");
+    proxier.delete_service("default", "web");
+    proxier.sync().await.expect("sync");
+    let table = lab.table();
+    assert!(
+        !table.contains("svc-") && !table.contains("198.19.0."),
+        "{table}"
+    );
+    proxier.cleanup().await.expect("cleanup");
+    assert_eq!(lab.table(), "");
+}
