@@ -122,7 +122,8 @@ impl ApiServer {
         })
     }
 
-    /// Creates the system namespaces and the `default/kubernetes` Service if missing.
+    /// Creates the system namespaces, the `default/kubernetes` and the `kube-system/kube-dns`
+    /// Services if missing.
     pub async fn bootstrap(&self) -> ApiResult<()> {
         for ns in SYSTEM_NAMESPACES {
             let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
@@ -143,6 +144,23 @@ impl ApiServer {
             },
         });
         self.create_if_missing("services", Some("default"), kubernetes)
+            .await?;
+        // Cluster DNS is served by every node agent on its bridge gateway; each agent
+        // publishes its address in an EndpointSlice of this selector-less Service.
+        let kube_dns = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                         "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
+                                    "kubernetes.io/name": "KubeDNS"}},
+            "spec": {
+                "clusterIP": self.services.ranges.nth(10).to_string(),
+                "ports": [
+                    {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                    {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                ],
+            },
+        });
+        self.create_if_missing("services", Some("kube-system"), kube_dns)
             .await
     }
 

@@ -11,7 +11,9 @@
 //! - [`Records`] (`records`, `model`, `names`): the zone and the answering logic, no I/O.
 //! - `server`, `forward`, `wire`: UDP/TCP sockets, relaying to upstreams, message framing.
 //! - `watch`: kube-runtime watchers feeding [`Records`].
+//! - [`advertise`]: the node's DNS address as an EndpointSlice of `kube-system/kube-dns`.
 
+pub mod advertise;
 mod forward;
 mod model;
 mod names;

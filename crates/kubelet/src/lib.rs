@@ -5,12 +5,14 @@
 //!
 //! - [`node`]: registration, status and lease loop;
 //! - [`cni`]: the CNI configuration for the node's pod CIDR;
+//! - [`dns`]: the pods' `resolv.conf` from their DNS policy;
 //! - [`pods`]: the watch on this node's pods and one worker per pod;
 //! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
 //! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
 //! - [`events`]: core/v1 events about pods.
 
 pub mod cni;
+pub mod dns;
 pub mod events;
 pub mod node;
 pub mod pods;
@@ -39,6 +41,10 @@ pub struct AgentConfig {
     /// A pod CIDR to register the Node with (as kubelet's `--pod-cidr`); by default the
     /// control plane's node lifecycle loop assigns one.
     pub pod_cidr: Option<String>,
+    /// The cluster DNS that `ClusterFirst` pods resolve through (empty: none).
+    pub cluster_dns: dns::ClusterDns,
+    /// The host's resolver configuration, for `dnsPolicy: Default` and host-network pods.
+    pub host_resolv_conf: dns::ResolvConf,
 }
 
 /// What the agent's loops share.
@@ -185,6 +191,11 @@ pub async fn teardown(data_dir: &std::path::Path) -> Result<usize, String> {
             .status();
     }
     Ok(sandboxes.len())
+}
+
+/// The bridges of the nodes whose agent used `data_dir` (from the CNI configuration written).
+pub fn node_bridges(data_dir: &std::path::Path) -> Vec<String> {
+    configured_bridges(&ContainerdConfig::new(data_dir).cni_conf_dir)
 }
 
 /// Bridge names in the CNI configurations the agent wrote.

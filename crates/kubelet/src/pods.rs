@@ -376,7 +376,16 @@ impl Worker {
                 .pod_log_dir(&self.uid)
                 .to_string_lossy()
                 .into_owned(),
-            dns_config: None,
+            dns_config: Some({
+                let c = &self.sh.config;
+                let conf =
+                    crate::dns::pod_resolv_conf(&spec, &ns, &c.cluster_dns, &c.host_resolv_conf);
+                api::DnsConfig {
+                    servers: conf.servers,
+                    searches: conf.searches,
+                    options: conf.options,
+                }
+            }),
             port_mappings,
             labels: HashMap::from([
                 (LABEL_POD_NAME.to_string(), name),

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+mod node_network;
+
 #[derive(Parser)]
 #[command(
     name = "rudder",
@@ -68,6 +70,13 @@ struct ServerArgs {
     /// assigned by the control plane).
     #[arg(long)]
     pod_cidr: Option<String>,
+    /// The DNS domain of Services and pods.
+    #[arg(long, default_value = "cluster.local")]
+    cluster_domain: String,
+    /// Where cluster DNS relays names outside the cluster (repeatable; default: the
+    /// nameservers of /etc/resolv.conf).
+    #[arg(long = "dns-upstream")]
+    dns_upstreams: Vec<SocketAddr>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,11 +107,19 @@ fn killall(data_dir: &Path) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let removed = runtime.block_on(kubelet::teardown(&data_dir.join("agent")))?;
+    let agent_dir = data_dir.join("agent");
+    let bridges = kubelet::node_bridges(&agent_dir);
+    let removed = runtime.block_on(kubelet::teardown(&agent_dir))?;
     println!(
         "removed {removed} pod sandbox(es) under {}",
         data_dir.display()
     );
+    for bridge in bridges {
+        let table = net::proxy::table_name(&bridge);
+        let script = net::proxy::rules::delete_table(&table);
+        runtime.block_on(net::proxy::run_nft(&["nft".to_string()], &script))?;
+        println!("removed nftables table ip {table}");
+    }
     Ok(())
 }
 
@@ -193,12 +210,33 @@ async fn server(args: ServerArgs) -> Result<(), String> {
             groups: vec!["system:nodes".into(), "system:authenticated".into()],
         };
         let transport = apiserver::inprocess::InProcess::new(api.clone(), node_user);
+        let cluster_dns = kubelet::dns::ClusterDns {
+            servers: vec![apimachinery::service_alloc::ServiceRanges::default()
+                .nth(10)
+                .to_string()],
+            domain: args.cluster_domain.clone(),
+        };
+        let host_resolv_conf = kubelet::dns::ResolvConf::parse(
+            &std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default(),
+        );
+        let network = node_network::NodeNetwork {
+            node_name: node_name.clone(),
+            agent_dir: data_dir.join("agent"),
+            cluster_domain: args.cluster_domain.clone(),
+            dns_upstreams: if args.dns_upstreams.is_empty() {
+                node_network::upstreams_from("/etc/resolv.conf")
+            } else {
+                args.dns_upstreams.clone()
+            },
+        };
         let config = kubelet::AgentConfig {
             node_name,
             data_dir: data_dir.join("agent"),
             control_plane: true,
             node_ip: args.node_ip,
             pod_cidr: args.pod_cidr.clone(),
+            cluster_dns,
+            host_resolv_conf,
         };
         // The agent lives as long as this task: when the server stops, dropping it stops
         // containerd (pods keep running in their shims, as with any kubelet restart).
@@ -209,6 +247,9 @@ async fn server(args: ServerArgs) -> Result<(), String> {
                     apiserver::logs::register(Arc::new(AgentLogs(
                         agent.shared.config.data_dir.clone(),
                     )));
+                    let client = agent.shared.client.clone();
+                    let cidr = agent.shared.pod_cidr.clone();
+                    node_network::run(client, network, cidr).await;
                     std::future::pending::<()>().await;
                     drop(agent);
                 }

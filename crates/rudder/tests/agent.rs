@@ -11,75 +11,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{eventually, Cluster};
+use common::{eventually, AgentCleanup, Cluster};
 use serde_json::{json, Value};
 
 const NODE: &str = "rudder-agent-e2e";
 const WAIT: Duration = Duration::from_secs(60);
-
-/// Declared after the `Cluster`, so it runs while containerd is still up.
-struct Cleanup {
-    socket: PathBuf,
-    bridge: String,
-    cgroup_root: String,
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let socket = self.socket.clone();
-        let worker = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let Ok(client) = cri::RuntimeClient::connect(&socket).await else {
-                    return;
-                };
-                let client = client.with_timeout(Duration::from_secs(30));
-                if let Ok(pods) = client.list_pod_sandbox(None).await {
-                    for pod in pods {
-                        let _ = client.stop_pod_sandbox(&pod.id).await;
-                        let _ = client.remove_pod_sandbox(&pod.id).await;
-                    }
-                }
-            });
-        });
-        let _ = worker.join();
-        // The bridge this test's node created (by its unique name).
-        let _ = std::process::Command::new("ip")
-            .args(["link", "del", &self.bridge])
-            .stderr(std::process::Stdio::null())
-            .status();
-        remove_cgroups(&self.cgroup_root);
-    }
-}
-
-fn remove_cgroups(root: &str) {
-    let rel = root.trim_start_matches('/');
-    let Ok(hierarchies) = std::fs::read_dir("/sys/fs/cgroup") else {
-        return;
-    };
-    let mut roots: Vec<PathBuf> = hierarchies.flatten().map(|e| e.path()).collect();
-    roots.push(PathBuf::from("/sys/fs/cgroup"));
-    for h in roots {
-        let dir = h.join(rel);
-        if let Ok(pods) = std::fs::read_dir(&dir) {
-            for pod in pods.flatten().filter(|p| p.path().is_dir()) {
-                if let Ok(cs) = std::fs::read_dir(pod.path()) {
-                    for c in cs.flatten().filter(|c| c.path().is_dir()) {
-                        let _ = std::fs::remove_dir(c.path());
-                    }
-                }
-                let _ = std::fs::remove_dir(pod.path());
-            }
-        }
-        let _ = std::fs::remove_dir(&dir);
-    }
-}
 
 async fn sandboxes(socket: &Path) -> Vec<cri::api::PodSandbox> {
     let client = cri::RuntimeClient::connect(socket).await.expect("CRI");
@@ -154,11 +93,7 @@ fn node_agent_runs_pods_in_containerd() {
     let pod_cidr = format!("198.18.{}.0/24", 100 + std::process::id() % 150);
     let c = Cluster::start_with_agent(&["--node-name", NODE, "--pod-cidr", &pod_cidr]);
     let agent_dir = c.data_dir().join("agent");
-    let _cleanup = Cleanup {
-        socket: agent_dir.join("containerd/containerd.sock"),
-        bridge: kubelet::cni::bridge_name(NODE, &agent_dir),
-        cgroup_root: format!("/rudder-{NODE}"),
-    };
+    let _cleanup = AgentCleanup::new(&c, NODE);
     let socket = agent_dir.join("containerd/containerd.sock");
 
     // --- The Node: registered, Ready, with capacity, labels, info, lease, pod CIDR.

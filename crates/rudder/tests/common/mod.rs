@@ -42,11 +42,15 @@ impl Cluster {
     }
 
     /// Starts a server with its embedded node agent (the other constructors pass
-    /// `--disable-agent`: most suites need no containers).
+    /// `--disable-agent`: most suites need no containers). Cluster DNS relays names outside
+    /// the cluster to a closed loopback port, so no test query leaves the machine.
     pub fn start_with_agent(extra: &[&str]) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
-        let child = spawn_server(dir.path(), port, extra);
+        let upstream = format!("127.0.0.1:{}", free_port());
+        let mut args = vec!["--dns-upstream", upstream.as_str()];
+        args.extend_from_slice(extra);
+        let child = spawn_server(dir.path(), port, &args);
         let c = Cluster { dir, port, child };
         c.wait_ready();
         c
@@ -204,5 +208,88 @@ pub fn eventually<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
             "condition not met within {timeout:?}"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Removes what a cluster's embedded agent left on the host: its pod sandboxes (through its
+/// containerd), its bridge, its service proxy's nftables table and its cgroups. Declare it
+/// after the `Cluster`, so it runs while containerd is still up.
+pub struct AgentCleanup {
+    socket: PathBuf,
+    bridge: String,
+    cgroup_root: String,
+}
+
+impl AgentCleanup {
+    pub fn new(c: &Cluster, node: &str) -> AgentCleanup {
+        let agent_dir = c.data_dir().join("agent");
+        AgentCleanup {
+            socket: agent_dir.join("containerd/containerd.sock"),
+            bridge: kubelet::cni::bridge_name(node, &agent_dir),
+            cgroup_root: format!("/rudder-{node}"),
+        }
+    }
+
+    /// The nftables table of the node's service proxy.
+    pub fn table(&self) -> String {
+        net::proxy::table_name(&self.bridge)
+    }
+}
+
+impl Drop for AgentCleanup {
+    fn drop(&mut self) {
+        let socket = self.socket.clone();
+        let worker = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let Ok(client) = cri::RuntimeClient::connect(&socket).await else {
+                    return;
+                };
+                let client = client.with_timeout(Duration::from_secs(30));
+                if let Ok(pods) = client.list_pod_sandbox(None).await {
+                    for pod in pods {
+                        let _ = client.stop_pod_sandbox(&pod.id).await;
+                        let _ = client.remove_pod_sandbox(&pod.id).await;
+                    }
+                }
+            });
+        });
+        let _ = worker.join();
+        // The bridge this test's node created (by its unique name).
+        let _ = std::process::Command::new("ip")
+            .args(["link", "del", &self.bridge])
+            .stderr(std::process::Stdio::null())
+            .status();
+        let _ = std::process::Command::new("nft")
+            .args(["delete", "table", "ip", &self.table()])
+            .stderr(std::process::Stdio::null())
+            .status();
+        remove_cgroups(&self.cgroup_root);
+    }
+}
+
+fn remove_cgroups(root: &str) {
+    let rel = root.trim_start_matches('/');
+    let Ok(hierarchies) = std::fs::read_dir("/sys/fs/cgroup") else {
+        return;
+    };
+    let mut roots: Vec<PathBuf> = hierarchies.flatten().map(|e| e.path()).collect();
+    roots.push(PathBuf::from("/sys/fs/cgroup"));
+    for h in roots {
+        let dir = h.join(rel);
+        if let Ok(pods) = std::fs::read_dir(&dir) {
+            for pod in pods.flatten().filter(|p| p.path().is_dir()) {
+                if let Ok(cs) = std::fs::read_dir(pod.path()) {
+                    for c in cs.flatten().filter(|c| c.path().is_dir()) {
+                        let _ = std::fs::remove_dir(c.path());
+                    }
+                }
+                let _ = std::fs::remove_dir(pod.path());
+            }
+        }
+        let _ = std::fs::remove_dir(&dir);
     }
 }
