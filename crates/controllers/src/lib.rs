@@ -20,6 +20,7 @@ pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
 pub mod service_endpoints;
+pub mod service_lb;
 pub mod serviceaccount;
 pub mod statefulset;
 
@@ -46,6 +47,7 @@ pub const LOOPS: &[(&str, Loop)] = &[
     ("endpointslice", |c| Box::pin(endpointslice::run(c))),
     ("nodelifecycle", |c| Box::pin(node_lifecycle::run(c))),
     ("disruption", |c| Box::pin(disruption::run(c))),
+    ("servicelb", |c| Box::pin(service_lb::run(c))),
 ];
 
 /// Starts every loop not named in `disabled`; returns their names.

@@ -281,6 +281,18 @@ async fn service_traffic_through_nftables() {
     let err = lab.get(Some(0), "http://198.18.0.1:30080/").unwrap_err();
     assert!(err.contains("refused"), "{err}");
 
+    // Client-IP affinity: one client sticks to one endpoint.
+    let mut sticky = service("sticky", "198.19.0.22", None);
+    sticky.spec.as_mut().unwrap().session_affinity = Some("ClientIP".into());
+    proxier.set_service(sticky);
+    proxier.set_slice(slice("sticky", &[Lab::pod_ip(1), Lab::pod_ip(2)]));
+    proxier.sync().await.expect("sync");
+    let first = lab.get(Some(0), "http://198.19.0.22/").unwrap();
+    for _ in 0..15 {
+        assert_eq!(lab.get(Some(0), "http://198.19.0.22/").unwrap(), first);
+    }
+    proxier.delete_service("default", "sticky");
+
     // Deleting a Service removes its chains and elements; nothing else is left behind.
     proxier.delete_service("default", "empty");
     proxier.delete_service("default", "web");

@@ -279,6 +279,55 @@ fn services_and_dns_reach_ready_pods() {
     let log = run_script(&c, "shop", "nodeport", &script);
     assert_eq!(hits(&log, &pods).values().sum::<usize>(), 1, "{log}");
 
+    // --- A LoadBalancer Service is served on the node's address.
+    c.ok(&[
+        "expose",
+        "deployment",
+        "web",
+        "-n",
+        "shop",
+        "--name",
+        "web-lb",
+        "--type",
+        "LoadBalancer",
+        "--port",
+        "8081",
+        "--target-port",
+        "8080",
+    ]);
+    let node_ip = c.ok(&[
+        "get",
+        "node",
+        NODE,
+        "-o",
+        "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}",
+    ]);
+    let node_ip = node_ip.trim().to_string();
+    assert!(!node_ip.is_empty());
+    eventually(WAIT, || {
+        let out = c.kubectl(&[
+            "get",
+            "svc",
+            "web-lb",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.status.loadBalancer.ingress[*].ip}",
+        ]);
+        (String::from_utf8_lossy(&out.stdout).trim() == node_ip).then_some(())
+    });
+    let table = c.ok(&["get", "svc", "web-lb", "-n", "shop"]);
+    assert!(table.contains(&node_ip), "EXTERNAL-IP column: {table}");
+    let events = c.ok(&[
+        "get",
+        "events",
+        "-n",
+        "shop",
+        "--field-selector",
+        "involvedObject.name=web-lb",
+    ]);
+    assert!(events.contains("EnsuredLoadBalancer"), "{events}");
+
     // --- Headless names resolve to the pods, SRV records name the port.
     let log = run_script(
         &c,
@@ -358,4 +407,8 @@ fn services_and_dns_reach_ready_pods() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("\"shop/web:http\""), "{table}");
     assert!(table.contains("\"shop/nothing\""), "{table}");
+    assert!(
+        table.contains(&format!("{node_ip} . tcp . 8081")),
+        "{table}"
+    );
 }

@@ -268,6 +268,11 @@ impl Proxier {
         Ok(stats)
     }
 
+    /// Makes the next sync replace the whole table (as after a failure).
+    pub fn force_full_sync(&mut self) {
+        self.needs_full_sync = true;
+    }
+
     /// Whether a sync has anything to do.
     pub fn pending(&self) -> bool {
         self.needs_full_sync || !self.dirty.is_empty()

@@ -12,6 +12,9 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 /// The label that ties an EndpointSlice to its Service.
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 
+/// Kubernetes' default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours).
+pub const DEFAULT_AFFINITY_TIMEOUT: u32 = 10_800;
+
 /// A transport protocol as nftables names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
@@ -86,6 +89,8 @@ pub struct ServicePort {
     /// `externalTrafficPolicy: Local`: node-port and external traffic goes to this node's
     /// endpoints only, without masquerading (the client address is kept).
     pub external_local: bool,
+    /// `sessionAffinity: ClientIP`: how long (seconds) a client sticks to its endpoint.
+    pub affinity_timeout: Option<u32>,
     /// The endpoints traffic may go to, sorted: the ready ones, or when none is ready the
     /// serving and terminating ones (kube-proxy's fallback).
     pub endpoints: Vec<Endpoint>,
@@ -180,6 +185,15 @@ pub fn service_ports<'a>(
     let internal_local = spec.internal_traffic_policy.as_deref() == Some("Local");
     let external_local = spec.external_traffic_policy.as_deref() == Some("Local");
     let node_ports = matches!(type_, "NodePort" | "LoadBalancer");
+    let affinity_timeout = (spec.session_affinity.as_deref() == Some("ClientIP")).then(|| {
+        spec.session_affinity_config
+            .as_ref()
+            .and_then(|c| c.client_ip.as_ref())
+            .and_then(|c| c.timeout_seconds)
+            .and_then(|t| u32::try_from(t).ok())
+            .filter(|t| *t > 0)
+            .unwrap_or(DEFAULT_AFFINITY_TIMEOUT)
+    });
 
     let mut out = Vec::new();
     for port in spec.ports.iter().flatten() {
@@ -208,6 +222,7 @@ pub fn service_ports<'a>(
             external_ips: external_ips.iter().copied().collect(),
             internal_local,
             external_local,
+            affinity_timeout,
             endpoints: port_endpoints(slices.clone(), &port_name, protocol, node_name),
         });
     }
@@ -385,6 +400,27 @@ mod tests {
         );
         assert!(p.is_external());
         assert!(p.endpoints.is_empty());
+    }
+
+    #[test]
+    fn client_ip_affinity_timeout() {
+        let mut s = web();
+        assert_eq!(service_ports(&s, [], "n1")[0].affinity_timeout, None);
+        s.spec.as_mut().unwrap().session_affinity = Some("ClientIP".into());
+        assert_eq!(
+            service_ports(&s, [], "n1")[0].affinity_timeout,
+            Some(DEFAULT_AFFINITY_TIMEOUT)
+        );
+        let mut s: Service = serde_json::from_value(json!({
+            "metadata": {"namespace": "default", "name": "web"},
+            "spec": {"clusterIP": "198.19.0.20", "sessionAffinity": "ClientIP",
+                     "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 60}},
+                     "ports": [{"port": 80}]}
+        }))
+        .unwrap();
+        assert_eq!(service_ports(&s, [], "n1")[0].affinity_timeout, Some(60));
+        s.spec.as_mut().unwrap().session_affinity = Some("None".into());
+        assert_eq!(service_ports(&s, [], "n1")[0].affinity_timeout, None);
     }
 
     #[test]

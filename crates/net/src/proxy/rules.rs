@@ -46,11 +46,28 @@ pub struct Element {
     pub comment: String,
 }
 
+/// A named set of the proxy's table: `name` and its `{ … }` definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedSet {
+    pub name: String,
+    pub definition: String,
+}
+
 /// What one service port puts into the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fragment {
     pub chains: Vec<Chain>,
     pub elements: Vec<Element>,
+    /// Client-affinity sets (one per endpoint) when `sessionAffinity` is `ClientIP`.
+    pub sets: Vec<NamedSet>,
+}
+
+impl Fragment {
+    fn add_chain(&mut self, chain: Chain) {
+        if !self.chains.iter().any(|c| c.name == chain.name) {
+            self.chains.push(chain);
+        }
+    }
 }
 
 const SERVICE_IPS: &str = "service-ips";
@@ -59,27 +76,30 @@ const NO_ENDPOINT_SERVICES: &str = "no-endpoint-services";
 const NO_ENDPOINT_NODEPORTS: &str = "no-endpoint-nodeports";
 const REJECT: &str = "goto reject-chain";
 
-/// The chain name of a service port for cluster-IP traffic (`svc-…`) or for node-port and
-/// external-IP traffic (`ext-…`). Namespaces, Service names and port names are DNS labels, so
-/// the `ns/name/proto/port` form is a valid and unique nftables identifier.
-fn chain_name(prefix: &str, sp: &ServicePort) -> String {
+/// The part of chain and set names that identifies a service port. Namespaces, Service names
+/// and port names are DNS labels, so the `ns/name/proto/port` form is a valid and unique
+/// nftables identifier.
+fn port_id(sp: &ServicePort) -> String {
     let n = &sp.name;
     let port = if n.port.is_empty() {
         sp.port.to_string()
     } else {
         n.port.clone()
     };
-    format!(
-        "{prefix}-{}/{}/{}/{port}",
-        n.namespace,
-        n.name,
-        n.protocol.nft()
-    )
+    format!("{}/{}/{}/{port}", n.namespace, n.name, n.protocol.nft())
+}
+
+/// The chain of a service port for cluster-IP traffic (`svc-…`) or for node-port and
+/// external-IP traffic (`ext-…`).
+fn chain_name(prefix: &str, sp: &ServicePort) -> String {
+    format!("{prefix}-{}", port_id(sp))
 }
 
 /// `ip saddr { … } jump mark-for-masquerade` for hairpin traffic (a pod reaching itself
-/// through its Service) and the DNAT to a random endpoint.
-fn dnat_rules(sp: &ServicePort, endpoints: &[Endpoint], rules: &mut Vec<String>) {
+/// through its Service) and the DNAT to a random endpoint. With client affinity, each endpoint
+/// gets a chain that remembers the client in a timed set, and a client found in one goes
+/// straight back to that endpoint (kube-proxy's scheme).
+fn dnat_rules(sp: &ServicePort, endpoints: &[Endpoint], rules: &mut Vec<String>, f: &mut Fragment) {
     let proto = sp.name.protocol.nft();
     let mut sources: Vec<String> = endpoints.iter().map(|e| e.ip.to_string()).collect();
     sources.dedup();
@@ -87,6 +107,42 @@ fn dnat_rules(sp: &ServicePort, endpoints: &[Endpoint], rules: &mut Vec<String>)
         "ip saddr {{ {} }} jump mark-for-masquerade",
         sources.join(", ")
     ));
+    if let Some(timeout) = sp.affinity_timeout {
+        let mut targets = Vec::new();
+        for e in endpoints {
+            let id = format!("{}__{}/{}", port_id(sp), e.ip, e.port);
+            let set = format!("aff-{timeout}-{id}");
+            let chain = format!("ep-{id}");
+            if !f.sets.iter().any(|s| s.name == set) {
+                f.sets.push(NamedSet {
+                    name: set.clone(),
+                    definition: format!(
+                        "{{ type ipv4_addr ; flags dynamic,timeout ; timeout {timeout}s ; }}"
+                    ),
+                });
+            }
+            f.add_chain(Chain {
+                name: chain.clone(),
+                rules: vec![
+                    format!("update @{set} {{ ip saddr }}"),
+                    format!("meta l4proto {proto} dnat ip to {}:{}", e.ip, e.port),
+                ],
+            });
+            rules.push(format!("ip saddr @{set} goto {chain}"));
+            targets.push(chain);
+        }
+        let vmap: Vec<String> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{i} : goto {c}"))
+            .collect();
+        rules.push(format!(
+            "numgen random mod {} vmap {{ {} }}",
+            targets.len(),
+            vmap.join(", ")
+        ));
+        return;
+    }
     if let [only] = endpoints {
         rules.push(format!(
             "meta l4proto {proto} dnat ip to {}:{}",
@@ -136,14 +192,14 @@ pub fn fragment(sp: &ServicePort, config: &RuleConfig) -> Fragment {
             // internalTrafficPolicy: Local without a local endpoint: dropped, as upstream.
             rules.push("drop".into());
         } else {
-            dnat_rules(sp, &internal, &mut rules);
+            dnat_rules(sp, &internal, &mut rules, &mut f);
         }
         for ip in &sp.cluster_ips {
             let key = format!("{ip} . {proto} . {}", sp.port);
             f.elements
                 .push(element(SERVICE_IPS, key, format!("goto {svc_chain}")));
         }
-        f.chains.push(Chain {
+        f.add_chain(Chain {
             name: svc_chain,
             rules,
         });
@@ -163,9 +219,9 @@ pub fn fragment(sp: &ServicePort, config: &RuleConfig) -> Fragment {
                 if !sp.external_local {
                     rules.push("jump mark-for-masquerade".into());
                 }
-                dnat_rules(sp, &external, &mut rules);
+                dnat_rules(sp, &external, &mut rules, &mut f);
             }
-            f.chains.push(Chain {
+            f.add_chain(Chain {
                 name: ext_chain.clone(),
                 rules,
             });
@@ -234,24 +290,29 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
 }
 
 /// One nftables transaction, in the order references allow: stale map elements go first
-/// (so chains lose their references), then chains are written, then new elements point at
-/// them, then chains no longer used are emptied and deleted.
+/// (so chains lose their references), then new sets and chains are written, then new
+/// elements point at them, then chains no longer used are emptied and deleted, and last the
+/// sets they used.
 #[derive(Debug, Default)]
 pub struct Transaction {
     delete_elements: Vec<String>,
+    add_sets: Vec<String>,
     write_chains: Vec<String>,
     add_elements: Vec<String>,
     flush_chains: Vec<String>,
     delete_chains: Vec<String>,
+    delete_sets: Vec<String>,
 }
 
 impl Transaction {
     /// True when the transaction changes nothing.
     pub fn is_empty(&self) -> bool {
         self.delete_elements.is_empty()
+            && self.add_sets.is_empty()
             && self.write_chains.is_empty()
             && self.add_elements.is_empty()
             && self.delete_chains.is_empty()
+            && self.delete_sets.is_empty()
     }
 
     /// The commands that turn `old` (what the table holds for one service port) into `new`.
@@ -264,6 +325,18 @@ impl Transaction {
             if !new.elements.contains(e) {
                 self.delete_elements
                     .push(format!("delete element ip {t} {} {{ {} }}", e.map, e.key));
+            }
+        }
+        for set in &new.sets {
+            if !old.sets.contains(set) {
+                self.add_sets
+                    .push(format!("add set ip {t} {} {}", set.name, set.definition));
+            }
+        }
+        for set in &old.sets {
+            if !new.sets.contains(set) {
+                self.delete_sets
+                    .push(format!("delete set ip {t} {}", set.name));
             }
         }
         let old_chains: BTreeMap<&str, &Chain> =
@@ -311,10 +384,12 @@ impl Transaction {
         for line in self
             .delete_elements
             .iter()
+            .chain(&self.add_sets)
             .chain(&self.write_chains)
             .chain(&self.add_elements)
             .chain(&self.flush_chains)
             .chain(&self.delete_chains)
+            .chain(&self.delete_sets)
         {
             out.push_str(line.trim_end());
             out.push('\n');
@@ -378,6 +453,7 @@ mod tests {
             external_ips: vec![],
             internal_local: false,
             external_local: false,
+            affinity_timeout: None,
             endpoints: endpoints
                 .iter()
                 .map(|(last, local)| Endpoint {
@@ -483,6 +559,52 @@ mod tests {
             .find(|c| c.name.starts_with("ext-"))
             .unwrap();
         assert_eq!(ext.rules, vec!["drop"]);
+    }
+
+    #[test]
+    fn client_affinity_remembers_clients_per_endpoint() {
+        let mut sp = port(&[(5, true), (6, true)]);
+        sp.affinity_timeout = Some(60);
+        let f = fragment(&sp, &config());
+        let set = "aff-60-default/web/tcp/http__198.18.0.5/8080";
+        let ep = "ep-default/web/tcp/http__198.18.0.5/8080";
+        assert_eq!(f.sets.len(), 2);
+        assert_eq!(f.sets[0].name, set);
+        assert!(f.sets[0].definition.contains("timeout 60s"));
+        let svc = &f
+            .chains
+            .iter()
+            .find(|c| c.name.starts_with("svc-"))
+            .unwrap();
+        assert!(svc.rules.contains(&format!("ip saddr @{set} goto {ep}")));
+        assert!(svc
+            .rules
+            .last()
+            .unwrap()
+            .starts_with("numgen random mod 2 vmap { 0 : goto ep-"));
+        let ep_chain = f.chains.iter().find(|c| c.name == ep).unwrap();
+        assert_eq!(
+            ep_chain.rules,
+            vec![
+                format!("update @{set} {{ ip saddr }}"),
+                "meta l4proto tcp dnat ip to 198.18.0.5:8080".to_string()
+            ]
+        );
+        // Dropping an endpoint deletes its chain, then its set, after the service chain
+        // stopped referring to them.
+        let mut fewer = sp.clone();
+        fewer.endpoints.pop();
+        let mut tx = Transaction::default();
+        tx.change(&config(), Some(&f), Some(&fragment(&fewer, &config())));
+        let script = tx.render();
+        let flush_svc = script.find("flush chain ip rudder-t svc-").unwrap();
+        let del_chain = script
+            .find("delete chain ip rudder-t ep-default/web/tcp/http__198.18.0.6/8080")
+            .unwrap();
+        let del_set = script
+            .find("delete set ip rudder-t aff-60-default/web/tcp/http__198.18.0.6/8080")
+            .unwrap();
+        assert!(flush_svc < del_chain && del_chain < del_set, "{script}");
     }
 
     #[test]
