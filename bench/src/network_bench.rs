@@ -4,14 +4,14 @@
 //! cargo run --release -p bench --bin network_bench -- [--quick]
 //! ```
 //!
-//! Proxy: the real `Proxier` programs nftables inside a network namespace this program creates
-//! (and deletes at the end): full syncs of 1,000 and 10,000 Services with 10 endpoints each,
+//! Proxy: the real `Proxier` programs nftables inside a network namespace of this process's
+//! own (gone when it exits): full syncs of 1,000 and 10,000 Services with 10 endpoints each,
 //! then one-Service endpoint changes applied incrementally (the time from the change reaching
 //! the proxy to `nft` having committed it). Measured in the same run as baselines: the same
 //! one-Service change done as a full table replacement, and `nft -f` of an empty transaction
 //! (the cost of running nft at all).
 //!
-//! DNS: the real server on 127.0.0.1 with a 1,000-Service zone, queried over UDP by
+//! DNS: the real server on 127.0.0.1 (of that namespace) with a 1,000-Service zone, queried over UDP by
 //! concurrent clients for a bounded number of queries: queries/s and p50/p99 latency. Needs
 //! root, `ip` and `nft`. Figures are printed, not asserted.
 
@@ -32,28 +32,26 @@ const ENDPOINTS: usize = 10;
 const TARGET_FULL_SYNC: Duration = Duration::from_millis(100);
 const TARGET_CHANGE_P99: Duration = Duration::from_millis(10);
 
-/// The network namespace the rules go into, deleted on drop.
-struct Netns(String);
-
-impl Netns {
-    fn create() -> Result<Netns> {
-        let name = format!("rudder-bench-{}", std::process::id());
-        let status = std::process::Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()?;
-        if !status.success() {
-            return Err(format!("ip netns add {name} failed (root needed)").into());
-        }
-        Ok(Netns(name))
+/// Moves this process into a network namespace of its own (with loopback up), so the rules
+/// and the DNS traffic stay inside it and `nft` runs as the agent runs it: directly, not
+/// through `ip netns exec`. The namespace goes away with the process.
+fn enter_own_netns() -> Result<()> {
+    // SAFETY: unshare(2) with CLONE_NEWNET only changes this process's network namespace;
+    // it is called before any thread or socket exists.
+    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+        return Err(format!(
+            "unshare(CLONE_NEWNET): {} (root needed)",
+            std::io::Error::last_os_error()
+        )
+        .into());
     }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("ip")
-            .args(["netns", "del", &self.0])
-            .status();
+    let status = std::process::Command::new("ip")
+        .args(["link", "set", "lo", "up"])
+        .status()?;
+    if !status.success() {
+        return Err("ip link set lo up failed".into());
     }
+    Ok(())
 }
 
 fn cluster_ip(i: usize) -> Ipv4Addr {
@@ -113,16 +111,16 @@ fn row(metric: &str, measured: String, target: &str) {
     println!("{metric:<52} {measured:<34} {target}");
 }
 
-async fn proxy_phase(ns: &Netns, services: usize, changes: usize, full_runs: usize) -> Result<()> {
-    let nft: Vec<String> = ["ip", "netns", "exec", &ns.0, "nft"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+fn nft() -> Vec<String> {
+    vec!["nft".to_string()]
+}
+
+async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Result<()> {
     let mut proxier = Proxier::new(ProxyConfig {
         table: "rudder-bench".into(),
         node_name: "n1".into(),
         cluster_cidr: Some("198.18.0.0/16".into()),
-        nft: nft.clone(),
+        nft: nft(),
     });
     for i in 0..services {
         proxier.set_service(service(i));
@@ -188,11 +186,8 @@ async fn proxy_phase(ns: &Netns, services: usize, changes: usize, full_runs: usi
     Ok(())
 }
 
-async fn nft_floor(ns: &Netns) -> Result<()> {
-    let nft: Vec<String> = ["ip", "netns", "exec", &ns.0, "nft"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+async fn nft_floor() -> Result<()> {
+    let nft = nft();
     let mut runs = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
@@ -283,28 +278,33 @@ async fn dns_phase(total: usize, clients: usize) -> Result<()> {
     Ok(())
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let quick = std::env::args().any(|a| a == "--quick");
     if std::env::args().any(|a| a == "-h" || a == "--help") {
         println!("usage: network_bench [--quick]");
         return Ok(());
     }
-    let ns = Netns::create()?;
+    enter_own_netns()?;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(quick))
+}
+
+async fn run(quick: bool) -> Result<()> {
     println!(
-        "Rudder service proxy (nftables via nft -f, in network namespace {}) and cluster DNS",
-        ns.0
+        "Rudder service proxy (nftables via nft -f, in a network namespace of its own) and cluster DNS"
     );
     row("metric", "measured".into(), "target");
     println!("{}", "-".repeat(110));
     let started = Instant::now();
-    nft_floor(&ns).await?;
+    nft_floor().await?;
     if quick {
-        proxy_phase(&ns, 1_000, 100, 3).await?;
+        proxy_phase(1_000, 100, 3).await?;
         dns_phase(20_000, 4).await?;
     } else {
-        proxy_phase(&ns, 1_000, 300, 5).await?;
-        proxy_phase(&ns, 10_000, 300, 3).await?;
+        proxy_phase(1_000, 300, 5).await?;
+        proxy_phase(10_000, 300, 3).await?;
         dns_phase(100_000, 8).await?;
     }
     println!("whole run: {:.1} s", started.elapsed().as_secs_f64());

@@ -7,7 +7,7 @@
 pub mod model;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,6 @@ use kube::{Api, Resource};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use model::ServicePortName;
 use rules::{Fragment, RuleConfig, Transaction};
 
 /// Settings of a node's service proxy.
@@ -77,8 +76,10 @@ pub struct Proxier {
     slices: HashMap<Key, EndpointSlice>,
     /// Service key → names of the EndpointSlices labelled for it.
     slices_of: HashMap<Key, BTreeSet<String>>,
-    /// Service key → the fragments of its ports, as last applied.
-    applied: HashMap<Key, BTreeMap<ServicePortName, Fragment>>,
+    /// Service key → its fragment, as last applied.
+    applied: HashMap<Key, Fragment>,
+    /// The shared balancer chains the table has.
+    shared: BTreeSet<String>,
     dirty: BTreeSet<Key>,
     needs_full_sync: bool,
 }
@@ -92,6 +93,7 @@ impl Proxier {
             slices: HashMap::new(),
             slices_of: HashMap::new(),
             applied: HashMap::new(),
+            shared: BTreeSet::new(),
             dirty: BTreeSet::new(),
             needs_full_sync: true,
         }
@@ -182,10 +184,10 @@ impl Proxier {
         }
     }
 
-    /// The fragments a Service should have now.
-    fn desired(&self, key: &Key) -> BTreeMap<ServicePortName, Fragment> {
+    /// The fragment a Service should have now (empty when it has nothing to program).
+    fn desired(&self, key: &Key) -> Fragment {
         let Some(svc) = self.services.get(key) else {
-            return BTreeMap::new();
+            return Fragment::default();
         };
         let slices: Vec<&EndpointSlice> = self
             .slices_of
@@ -194,10 +196,8 @@ impl Proxier {
             .flatten()
             .filter_map(|name| self.slices.get(&(key.0.clone(), name.clone())))
             .collect();
-        model::service_ports(svc, slices.iter().copied(), &self.config.node_name)
-            .iter()
-            .map(|sp| (sp.name.clone(), rules::fragment(sp, &self.rules)))
-            .collect()
+        let ports = model::service_ports(svc, slices.iter().copied(), &self.config.node_name);
+        rules::fragment(&ports, &self.rules)
     }
 
     /// Brings the table up to date: one transaction for the Services changed since the last
@@ -205,42 +205,39 @@ impl Proxier {
     pub async fn sync(&mut self) -> Result<SyncStats, String> {
         let started = Instant::now();
         if self.needs_full_sync {
-            let keys: Vec<Key> = self.services.keys().cloned().collect();
-            let desired: HashMap<Key, BTreeMap<ServicePortName, Fragment>> = keys
-                .into_iter()
-                .map(|k| {
-                    let d = self.desired(&k);
-                    (k, d)
-                })
+            let desired: HashMap<Key, Fragment> = self
+                .services
+                .keys()
+                .map(|k| (k.clone(), self.desired(k)))
+                .filter(|(_, f)| *f != Fragment::default())
                 .collect();
-            let script = rules::full_sync(&self.rules, desired.values().flat_map(|m| m.values()));
+            let mut shared = BTreeSet::new();
+            let script = rules::full_sync(&self.rules, desired.values(), &mut shared);
             self.run_nft(&script).await?;
             let stats = SyncStats {
                 full: true,
-                services: desired.len(),
+                services: self.services.len(),
                 commands: script.lines().count(),
                 elapsed: started.elapsed(),
             };
             self.applied = desired;
+            self.shared = shared;
             self.dirty.clear();
             self.needs_full_sync = false;
             return Ok(stats);
         }
         let dirty = std::mem::take(&mut self.dirty);
         let mut tx = Transaction::default();
-        let mut next: Vec<(Key, BTreeMap<ServicePortName, Fragment>)> = Vec::new();
+        let mut shared = self.shared.clone();
+        let mut next: Vec<(Key, Fragment)> = Vec::new();
         for key in &dirty {
             let desired = self.desired(key);
-            let empty = BTreeMap::new();
-            let applied = self.applied.get(key).unwrap_or(&empty);
-            for (name, old) in applied {
-                if !desired.contains_key(name) {
-                    tx.change(&self.rules, Some(old), None);
-                }
-            }
-            for (name, new) in &desired {
-                tx.change(&self.rules, applied.get(name), Some(new));
-            }
+            tx.change(
+                &self.rules,
+                self.applied.get(key),
+                Some(&desired),
+                &mut shared,
+            );
             next.push((key.clone(), desired));
         }
         let mut stats = SyncStats {
@@ -250,15 +247,16 @@ impl Proxier {
             elapsed: Duration::ZERO,
         };
         if !tx.is_empty() {
-            let script = tx.render();
+            let script = tx.render(&self.config.table);
             stats.commands = script.lines().count();
             if let Err(e) = self.run_nft(&script).await {
                 self.needs_full_sync = true;
                 return Err(e);
             }
         }
+        self.shared = shared;
         for (key, desired) in next {
-            if desired.is_empty() {
+            if desired == Fragment::default() {
                 self.applied.remove(&key);
             } else {
                 self.applied.insert(key, desired);

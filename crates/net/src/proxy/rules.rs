@@ -1,21 +1,28 @@
 //! The nftables ruleset of the service proxy, as text for `nft -f`. No I/O.
 //!
-//! Layout (one `ip` table, the shape of kube-proxy's nftables mode):
-//! - verdict maps keyed by `daddr . l4proto . dport` (`service-ips`) and `l4proto . dport`
-//!   (`service-nodeports`) send new connections to a chain per service port, which marks
-//!   traffic that needs masquerading and DNATs to a random endpoint through an anonymous
-//!   `numgen` map;
-//! - ports without endpoints sit in `no-endpoint-*` maps instead, whose filter chains refuse
-//!   new connections (ICMP port-unreachable as Kubernetes does, a TCP reset for TCP);
-//! - `nat-postrouting` masquerades marked packets.
+//! Services live in map elements, not in rules, so that a Service costs the kernel and `nft`
+//! a handful of set elements and a change to one Service is a few element updates:
+//! - `service-ips` (`daddr . l4proto . dport`) and `service-nodeports` (`l4proto . dport`)
+//!   send new connections to a chain shared by every Service with the same endpoint count
+//!   `N` (`lb-N` for cluster IPs, `ext-N`/`ext-local-N` for external IPs, `np-N`/`np-local-N`
+//!   for node ports), which marks what needs masquerading and DNATs through
+//!   `numgen random mod N` into the per-protocol `cluster-endpoints-*`/`nodeport-endpoints-*`
+//!   maps (slot `i` of a port holds its `i`th endpoint);
+//! - ports without endpoints sit in `no-endpoint-*` maps, whose filter chains refuse new
+//!   connections (ICMP port-unreachable as Kubernetes does, a TCP reset for TCP);
+//! - `hairpin` holds `service address . endpoint . endpoint`, so a pod reaching itself through
+//!   its Service is masqueraded in `nat-postrouting` (with other marked packets).
 //!
-//! Each service port owns a [`Fragment`] (its chains and map elements), so one Service change
-//! becomes a small transaction ([`Transaction::change`]) rather than a rebuild; a full sync
-//! replaces the whole table atomically ([`full_sync`]).
+//! Anonymous sets are avoided on purpose: the kernel names each one by scanning the others,
+//! which makes thousands of them quadratic. Only Services with `sessionAffinity: ClientIP` get
+//! chains and (named) sets of their own.
+//!
+//! Each Service owns a [`Fragment`]; [`Transaction::change`] turns an old fragment into a new
+//! one, and [`full_sync`] replaces the whole table atomically.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{Endpoint, ServicePort};
+use super::model::{Endpoint, Protocol, ServicePort};
 
 /// The packet mark bit that asks `nat-postrouting` to masquerade (kube-proxy's value).
 pub const MASQUERADE_MARK: u32 = 0x4000;
@@ -37,12 +44,13 @@ pub struct Chain {
     pub rules: Vec<String>,
 }
 
-/// A verdict-map element: `key : verdict` in `map`.
+/// An element of a map (`key : value`) or set (empty `value`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Element {
     pub map: &'static str,
     pub key: String,
-    pub verdict: String,
+    pub value: String,
+    /// Shown by `nft list` (the Service port), empty for none.
     pub comment: String,
 }
 
@@ -53,12 +61,15 @@ pub struct NamedSet {
     pub definition: String,
 }
 
-/// What one service port puts into the table.
+/// What one Service puts into the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fragment {
+    pub elements: BTreeSet<Element>,
+    /// Shared chains (`lb-N`, …) the elements jump to; created once, kept.
+    pub shared: Vec<Chain>,
+    /// Chains of its own (client affinity only).
     pub chains: Vec<Chain>,
-    pub elements: Vec<Element>,
-    /// Client-affinity sets (one per endpoint) when `sessionAffinity` is `ClientIP`.
+    /// Client-affinity sets (one per endpoint).
     pub sets: Vec<NamedSet>,
 }
 
@@ -68,13 +79,44 @@ impl Fragment {
             self.chains.push(chain);
         }
     }
+
+    fn add_shared(&mut self, chain: Chain) {
+        if !self.shared.iter().any(|c| c.name == chain.name) {
+            self.shared.push(chain);
+        }
+    }
+
+    fn element(&mut self, map: &'static str, key: String, value: String, comment: &str) {
+        self.elements.insert(Element {
+            map,
+            key,
+            value,
+            comment: comment.to_string(),
+        });
+    }
 }
 
 const SERVICE_IPS: &str = "service-ips";
 const SERVICE_NODEPORTS: &str = "service-nodeports";
 const NO_ENDPOINT_SERVICES: &str = "no-endpoint-services";
 const NO_ENDPOINT_NODEPORTS: &str = "no-endpoint-nodeports";
+const HAIRPIN: &str = "hairpin";
 const REJECT: &str = "goto reject-chain";
+const PROTOCOLS: [Protocol; 3] = [Protocol::Tcp, Protocol::Udp, Protocol::Sctp];
+
+/// The slot map of a protocol, keyed by destination address and port or by node port. One
+/// map per protocol, so that each names its port as `tcp dport` (…): nft fails to read back
+/// rules that mix a protocol-less `th dport` key with a protocol match.
+fn endpoint_map(node_port: bool, protocol: Protocol) -> &'static str {
+    match (node_port, protocol) {
+        (false, Protocol::Tcp) => "cluster-endpoints-tcp",
+        (false, Protocol::Udp) => "cluster-endpoints-udp",
+        (false, Protocol::Sctp) => "cluster-endpoints-sctp",
+        (true, Protocol::Tcp) => "nodeport-endpoints-tcp",
+        (true, Protocol::Udp) => "nodeport-endpoints-udp",
+        (true, Protocol::Sctp) => "nodeport-endpoints-sctp",
+    }
+}
 
 /// The part of chain and set names that identifies a service port. Namespaces, Service names
 /// and port names are DNS labels, so the `ns/name/proto/port` form is a valid and unique
@@ -89,164 +131,221 @@ fn port_id(sp: &ServicePort) -> String {
     format!("{}/{}/{}/{port}", n.namespace, n.name, n.protocol.nft())
 }
 
-/// The chain of a service port for cluster-IP traffic (`svc-…`) or for node-port and
-/// external-IP traffic (`ext-…`).
-fn chain_name(prefix: &str, sp: &ServicePort) -> String {
-    format!("{prefix}-{}", port_id(sp))
+/// Which traffic a path carries: it decides masquerading and the slot map.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// To a cluster IP: masquerade only sources outside the pod network.
+    Cluster,
+    /// To an external IP or node port with `externalTrafficPolicy: Cluster`: masquerade all.
+    External,
+    /// With `externalTrafficPolicy: Local`: keep the client address.
+    ExternalLocal,
 }
 
-/// `ip saddr { … } jump mark-for-masquerade` for hairpin traffic (a pod reaching itself
-/// through its Service) and the DNAT to a random endpoint. With client affinity, each endpoint
-/// gets a chain that remembers the client in a timed set, and a client found in one goes
-/// straight back to that endpoint (kube-proxy's scheme).
-fn dnat_rules(sp: &ServicePort, endpoints: &[Endpoint], rules: &mut Vec<String>, f: &mut Fragment) {
-    let proto = sp.name.protocol.nft();
-    let mut sources: Vec<String> = endpoints.iter().map(|e| e.ip.to_string()).collect();
-    sources.dedup();
-    rules.push(format!(
-        "ip saddr {{ {} }} jump mark-for-masquerade",
-        sources.join(", ")
-    ));
-    if let Some(timeout) = sp.affinity_timeout {
-        let mut targets = Vec::new();
-        for e in endpoints {
-            let id = format!("{}__{}/{}", port_id(sp), e.ip, e.port);
-            let set = format!("aff-{timeout}-{id}");
-            let chain = format!("ep-{id}");
-            if !f.sets.iter().any(|s| s.name == set) {
-                f.sets.push(NamedSet {
-                    name: set.clone(),
-                    definition: format!(
-                        "{{ type ipv4_addr ; flags dynamic,timeout ; timeout {timeout}s ; }}"
-                    ),
-                });
-            }
-            f.add_chain(Chain {
-                name: chain.clone(),
-                rules: vec![
-                    format!("update @{set} {{ ip saddr }}"),
-                    format!("meta l4proto {proto} dnat ip to {}:{}", e.ip, e.port),
-                ],
-            });
-            rules.push(format!("ip saddr @{set} goto {chain}"));
-            targets.push(chain);
+impl Path {
+    fn masquerade_rule(self, config: &RuleConfig) -> Option<String> {
+        match self {
+            Path::Cluster => config
+                .cluster_cidr
+                .as_ref()
+                .map(|cidr| format!("ip saddr != {cidr} jump mark-for-masquerade")),
+            Path::External => Some("jump mark-for-masquerade".into()),
+            Path::ExternalLocal => None,
         }
-        let vmap: Vec<String> = targets
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{i} : goto {c}"))
-            .collect();
-        rules.push(format!(
-            "numgen random mod {} vmap {{ {} }}",
-            targets.len(),
-            vmap.join(", ")
-        ));
-        return;
-    }
-    if let [only] = endpoints {
-        rules.push(format!(
-            "meta l4proto {proto} dnat ip to {}:{}",
-            only.ip, only.port
-        ));
-    } else {
-        let map: Vec<String> = endpoints
-            .iter()
-            .enumerate()
-            .map(|(i, e)| format!("{i} : {} . {}", e.ip, e.port))
-            .collect();
-        rules.push(format!(
-            "meta l4proto {proto} dnat ip to numgen random mod {} map {{ {} }}",
-            endpoints.len(),
-            map.join(", ")
-        ));
     }
 }
 
-/// The chains and map elements of one service port.
-pub fn fragment(sp: &ServicePort, config: &RuleConfig) -> Fragment {
-    let mut f = Fragment::default();
-    let proto = sp.name.protocol.nft();
-    let comment = sp.name.to_string();
-    let internal = sp.internal_endpoints();
-    let element = |map, key: String, verdict: String| Element {
-        map,
-        key,
-        verdict,
-        comment: comment.clone(),
+/// The shared chain that balances over `n` slots of the maps keyed by destination address
+/// and port (`node_port` false) or by node port.
+fn balancer(path: Path, node_port: bool, n: usize, config: &RuleConfig) -> Chain {
+    let prefix = match (path, node_port) {
+        (Path::Cluster, _) => "lb",
+        (Path::External, false) => "ext",
+        (Path::ExternalLocal, false) => "ext-local",
+        (Path::External, true) => "np",
+        (Path::ExternalLocal, true) => "np-local",
     };
-
-    // Cluster IPs.
-    let svc_chain = chain_name("svc", sp);
-    if sp.endpoints.is_empty() {
-        for ip in &sp.cluster_ips {
-            let key = format!("{ip} . {proto} . {}", sp.port);
-            f.elements
-                .push(element(NO_ENDPOINT_SERVICES, key, REJECT.into()));
-        }
-    } else {
-        let mut rules = Vec::new();
-        if let Some(cidr) = &config.cluster_cidr {
-            rules.push(format!("ip saddr != {cidr} jump mark-for-masquerade"));
-        }
-        if internal.is_empty() {
-            // internalTrafficPolicy: Local without a local endpoint: dropped, as upstream.
-            rules.push("drop".into());
+    let mut rules: Vec<String> = path.masquerade_rule(config).into_iter().collect();
+    for p in PROTOCOLS {
+        let port = format!("{} dport", p.nft());
+        let key = if node_port {
+            port
         } else {
-            dnat_rules(sp, &internal, &mut rules, &mut f);
-        }
-        for ip in &sp.cluster_ips {
-            let key = format!("{ip} . {proto} . {}", sp.port);
-            f.elements
-                .push(element(SERVICE_IPS, key, format!("goto {svc_chain}")));
+            format!("ip daddr . {port}")
+        };
+        let map = endpoint_map(node_port, p);
+        rules.push(format!(
+            "dnat ip to {key} . numgen random mod {n} map @{map}"
+        ));
+    }
+    Chain {
+        name: format!("{prefix}-{n}"),
+        rules,
+    }
+}
+
+/// Client affinity for one path: a chain that sends a remembered client back to its endpoint
+/// and otherwise picks one at random (each endpoint's chain remembers the client in a timed
+/// set), as kube-proxy does. Returns the chain's name.
+fn affinity_chain(
+    sp: &ServicePort,
+    path: Path,
+    endpoints: &[Endpoint],
+    timeout: u32,
+    config: &RuleConfig,
+    f: &mut Fragment,
+) -> String {
+    let proto = sp.name.protocol.nft();
+    let prefix = match path {
+        Path::Cluster => "svc",
+        Path::External => "ext",
+        Path::ExternalLocal => "ext-local",
+    };
+    let name = format!("{prefix}-{}", port_id(sp));
+    let mut rules: Vec<String> = path.masquerade_rule(config).into_iter().collect();
+    let mut targets = Vec::new();
+    for e in endpoints {
+        let id = format!("{}__{}/{}", port_id(sp), e.ip, e.port);
+        let set = format!("aff-{timeout}-{id}");
+        let chain = format!("ep-{id}");
+        if !f.sets.iter().any(|s| s.name == set) {
+            f.sets.push(NamedSet {
+                name: set.clone(),
+                definition: format!(
+                    "{{ type ipv4_addr ; flags dynamic,timeout ; timeout {timeout}s ; }}"
+                ),
+            });
         }
         f.add_chain(Chain {
-            name: svc_chain,
-            rules,
+            name: chain.clone(),
+            rules: vec![
+                format!("update @{set} {{ ip saddr }}"),
+                format!("meta l4proto {proto} dnat ip to {}:{}", e.ip, e.port),
+            ],
         });
+        rules.push(format!("ip saddr @{set} goto {chain}"));
+        targets.push(chain);
     }
-
-    // Node ports and external IPs.
-    if sp.is_external() {
-        let ext_chain = chain_name("ext", sp);
-        let verdict = if sp.endpoints.is_empty() {
-            None
+    // A fresh random number per rule: the k-th of n endpoints is taken with probability
+    // 1/(n-k) if none before it was, which is uniform overall.
+    let n = targets.len();
+    for (k, chain) in targets.iter().enumerate() {
+        if k + 1 == n {
+            rules.push(format!("goto {chain}"));
         } else {
-            let external = sp.external_endpoints();
-            let mut rules = Vec::new();
-            if external.is_empty() {
-                rules.push("drop".into());
-            } else {
-                if !sp.external_local {
-                    rules.push("jump mark-for-masquerade".into());
-                }
-                dnat_rules(sp, &external, &mut rules, &mut f);
-            }
-            f.add_chain(Chain {
-                name: ext_chain.clone(),
-                rules,
-            });
-            Some(format!("goto {ext_chain}"))
-        };
-        for ip in &sp.external_ips {
-            let key = format!("{ip} . {proto} . {}", sp.port);
-            match &verdict {
-                Some(v) => f.elements.push(element(SERVICE_IPS, key, v.clone())),
-                None => f
-                    .elements
-                    .push(element(NO_ENDPOINT_SERVICES, key, REJECT.into())),
-            }
+            rules.push(format!("numgen random mod {} == 0 goto {chain}", n - k));
         }
-        if let Some(node_port) = sp.node_port {
-            let key = format!("{proto} . {node_port}");
-            match &verdict {
-                Some(v) => f.elements.push(element(SERVICE_NODEPORTS, key, v.clone())),
-                None => f
-                    .elements
-                    .push(element(NO_ENDPOINT_NODEPORTS, key, REJECT.into())),
-            }
-        }
+    }
+    f.add_chain(Chain {
+        name: name.clone(),
+        rules,
+    });
+    name
+}
+
+/// Slot elements: the `i`th endpoint under `key . i`.
+fn slots(f: &mut Fragment, map: &'static str, key: &str, endpoints: &[Endpoint]) {
+    for (i, e) in endpoints.iter().enumerate() {
+        f.element(
+            map,
+            format!("{key} . {i}"),
+            format!("{} . {}", e.ip, e.port),
+            "",
+        );
+    }
+}
+
+/// The verdict for one path of a service port, adding what it needs to `f`.
+fn route(
+    sp: &ServicePort,
+    path: Path,
+    node_port: bool,
+    endpoints: &[Endpoint],
+    slot_key: &str,
+    config: &RuleConfig,
+    f: &mut Fragment,
+) -> String {
+    if endpoints.is_empty() {
+        // A traffic policy of Local without a local endpoint: dropped, as upstream.
+        return "drop".into();
+    }
+    if let Some(timeout) = sp.affinity_timeout {
+        return format!(
+            "goto {}",
+            affinity_chain(sp, path, endpoints, timeout, config, f)
+        );
+    }
+    let chain = balancer(path, node_port, endpoints.len(), config);
+    let verdict = format!("goto {}", chain.name);
+    f.add_shared(chain);
+    slots(
+        f,
+        endpoint_map(node_port, sp.name.protocol),
+        slot_key,
+        endpoints,
+    );
+    verdict
+}
+
+/// The table contents of one Service (all its ports).
+pub fn fragment(ports: &[ServicePort], config: &RuleConfig) -> Fragment {
+    let mut f = Fragment::default();
+    for sp in ports {
+        add_port(sp, config, &mut f);
     }
     f
+}
+
+fn add_port(sp: &ServicePort, config: &RuleConfig, f: &mut Fragment) {
+    let proto = sp.name.protocol.nft();
+    let comment = sp.name.to_string();
+    let no_endpoints = sp.endpoints.is_empty();
+    let internal = sp.internal_endpoints();
+    let external = sp.external_endpoints();
+    let external_path = if sp.external_local {
+        Path::ExternalLocal
+    } else {
+        Path::External
+    };
+
+    let mut addresses: Vec<(Path, &Vec<Endpoint>, _)> = sp
+        .cluster_ips
+        .iter()
+        .map(|ip| (Path::Cluster, &internal, ip))
+        .collect();
+    addresses.extend(
+        sp.external_ips
+            .iter()
+            .map(|ip| (external_path, &external, ip)),
+    );
+    for (path, endpoints, ip) in addresses {
+        let key = format!("{ip} . {proto} . {}", sp.port);
+        if no_endpoints {
+            f.element(NO_ENDPOINT_SERVICES, key, REJECT.into(), &comment);
+            continue;
+        }
+        let slot_key = format!("{ip} . {}", sp.port);
+        let verdict = route(sp, path, false, endpoints, &slot_key, config, f);
+        f.element(SERVICE_IPS, key, verdict, &comment);
+        for e in endpoints {
+            f.element(
+                HAIRPIN,
+                format!("{ip} . {} . {}", e.ip, e.ip),
+                String::new(),
+                "",
+            );
+        }
+    }
+    if let Some(node_port) = sp.node_port {
+        let key = format!("{proto} . {node_port}");
+        if no_endpoints {
+            f.element(NO_ENDPOINT_NODEPORTS, key, REJECT.into(), &comment);
+        } else {
+            let slot_key = node_port.to_string();
+            let verdict = route(sp, external_path, true, &external, &slot_key, config, f);
+            f.element(SERVICE_NODEPORTS, key, verdict, &comment);
+        }
+    }
 }
 
 /// The fixed part of the table: maps, hook chains, masquerading and rejection.
@@ -257,6 +356,7 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         format!("add map {t} {SERVICE_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
         format!("add map {t} {NO_ENDPOINT_SERVICES} {{ type ipv4_addr . inet_proto . inet_service : verdict ; }}"),
         format!("add map {t} {NO_ENDPOINT_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
+        format!("add set {t} {HAIRPIN} {{ typeof ct original ip daddr . ip saddr . ip daddr ; }}"),
         format!("add chain {t} reject-chain"),
         // TCP gets a reset: the kernel rate-limits ICMP errors per peer (one a second by
         // default), which would turn "refused at once" into a one-second wait.
@@ -272,6 +372,7 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         format!("add chain {t} nat-output {{ type nat hook output priority -100 ; policy accept ; }}"),
         format!("add rule {t} nat-output jump services"),
         format!("add chain {t} nat-postrouting {{ type nat hook postrouting priority srcnat ; policy accept ; }}"),
+        format!("add rule {t} nat-postrouting ct status dnat ct original ip daddr . ip saddr . ip daddr @{HAIRPIN} jump mark-for-masquerade"),
         format!("add rule {t} nat-postrouting meta mark & {MASQUERADE_MARK:#x} == {MASQUERADE_MARK:#x} masquerade fully-random"),
         format!("add chain {t} endpoints-check"),
         format!("add rule {t} endpoints-check ip daddr . meta l4proto . th dport vmap @{NO_ENDPOINT_SERVICES}"),
@@ -287,22 +388,41 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         out.push_str(&line);
         out.push('\n');
     }
+    for p in PROTOCOLS {
+        let port = format!("{} dport", p.nft());
+        for node_port in [false, true] {
+            let key = if node_port {
+                port.clone()
+            } else {
+                format!("ip daddr . {port}")
+            };
+            let map = endpoint_map(node_port, p);
+            out.push_str(&format!(
+                "add map {t} {map} {{ typeof {key} . numgen random mod 1 : ip daddr . {port} ; }}\n"
+            ));
+        }
+    }
 }
 
-/// One nftables transaction, in the order references allow: stale map elements go first
-/// (so chains lose their references), then new sets and chains are written, then new
-/// elements point at them, then chains no longer used are emptied and deleted, and last the
-/// sets they used.
+/// One nftables transaction, in the order references allow: stale elements go first (so
+/// chains lose their references), then new sets and chains are written, then new elements
+/// point at them, then chains no longer used are emptied and deleted, and last their sets.
 #[derive(Debug, Default)]
 pub struct Transaction {
-    delete_elements: Vec<String>,
+    /// Map → keys to delete.
+    delete_elements: BTreeMap<&'static str, Vec<String>>,
     add_sets: Vec<String>,
     write_chains: Vec<String>,
-    add_elements: Vec<String>,
+    /// Map → elements to add (`key [comment "…"] [: value]`).
+    add_elements: BTreeMap<&'static str, Vec<String>>,
     flush_chains: Vec<String>,
     delete_chains: Vec<String>,
     delete_sets: Vec<String>,
 }
+
+/// Elements per `add element`/`delete element` command: nft's cost is mostly per command,
+/// so elements are batched, in commands of bounded size.
+const ELEMENTS_PER_COMMAND: usize = 1000;
 
 impl Transaction {
     /// True when the transaction changes nothing.
@@ -315,17 +435,24 @@ impl Transaction {
             && self.delete_sets.is_empty()
     }
 
-    /// The commands that turn `old` (what the table holds for one service port) into `new`.
-    pub fn change(&mut self, config: &RuleConfig, old: Option<&Fragment>, new: Option<&Fragment>) {
+    /// The commands that turn `old` (what the table holds for one Service) into `new`.
+    /// `shared` names the shared chains the table has; ones `new` needs are created.
+    pub fn change(
+        &mut self,
+        config: &RuleConfig,
+        old: Option<&Fragment>,
+        new: Option<&Fragment>,
+        shared: &mut BTreeSet<String>,
+    ) {
         let t = &config.table;
         let empty = Fragment::default();
         let old = old.unwrap_or(&empty);
         let new = new.unwrap_or(&empty);
-        for e in &old.elements {
-            if !new.elements.contains(e) {
-                self.delete_elements
-                    .push(format!("delete element ip {t} {} {{ {} }}", e.map, e.key));
-            }
+        for e in old.elements.difference(&new.elements) {
+            self.delete_elements
+                .entry(e.map)
+                .or_default()
+                .push(e.key.clone());
         }
         for set in &new.sets {
             if !old.sets.contains(set) {
@@ -337,6 +464,13 @@ impl Transaction {
             if !new.sets.contains(set) {
                 self.delete_sets
                     .push(format!("delete set ip {t} {}", set.name));
+            }
+        }
+        for chain in &new.shared {
+            if shared.insert(chain.name.clone()) {
+                self.write_chains
+                    .push(format!("add chain ip {t} {}", chain.name));
+                self.push_rules(t, chain);
             }
         }
         let old_chains: BTreeMap<&str, &Chain> =
@@ -356,10 +490,11 @@ impl Transaction {
                 }
             }
         }
-        for e in &new.elements {
-            if !old.elements.contains(e) {
-                self.add_elements.push(element_command(t, e));
-            }
+        for e in new.elements.difference(&old.elements) {
+            self.add_elements
+                .entry(e.map)
+                .or_default()
+                .push(element_text(e));
         }
         for chain in &old.chains {
             if !new.chains.iter().any(|c| c.name == chain.name) {
@@ -378,46 +513,66 @@ impl Transaction {
         }
     }
 
-    /// The `nft -f` script.
-    pub fn render(&self) -> String {
+    /// The `nft -f` script for `table`.
+    pub fn render(&self, table: &str) -> String {
         let mut out = String::new();
+        let batched = |out: &mut String, verb: &str, by_map: &BTreeMap<&str, Vec<String>>| {
+            for (map, items) in by_map {
+                for chunk in items.chunks(ELEMENTS_PER_COMMAND) {
+                    out.push_str(&format!(
+                        "{verb} element ip {table} {map} {{ {} }}\n",
+                        chunk.join(", ")
+                    ));
+                }
+            }
+        };
+        batched(&mut out, "delete", &self.delete_elements);
+        for line in self.add_sets.iter().chain(&self.write_chains) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        batched(&mut out, "add", &self.add_elements);
         for line in self
-            .delete_elements
+            .flush_chains
             .iter()
-            .chain(&self.add_sets)
-            .chain(&self.write_chains)
-            .chain(&self.add_elements)
-            .chain(&self.flush_chains)
             .chain(&self.delete_chains)
             .chain(&self.delete_sets)
         {
-            out.push_str(line.trim_end());
+            out.push_str(line);
             out.push('\n');
         }
         out
     }
 }
 
-fn element_command(table: &str, e: &Element) -> String {
-    format!(
-        "add element ip {table} {} {{ {} comment \"{}\" : {} }}",
-        e.map, e.key, e.comment, e.verdict
-    )
+/// An element as `add element` takes it: `key [comment "…"] [: value]`.
+fn element_text(e: &Element) -> String {
+    let mut text = e.key.clone();
+    if !e.comment.is_empty() {
+        text.push_str(&format!(" comment \"{}\"", e.comment));
+    }
+    if !e.value.is_empty() {
+        text.push_str(&format!(" : {}", e.value));
+    }
+    text
 }
 
-/// A script that replaces the whole table with the skeleton and `fragments`, atomically.
+/// A script that replaces the whole table with the skeleton and `fragments`, atomically;
+/// `shared` is reset to the shared chains it creates.
 pub fn full_sync<'a>(
     config: &RuleConfig,
     fragments: impl IntoIterator<Item = &'a Fragment>,
+    shared: &mut BTreeSet<String>,
 ) -> String {
     let t = &config.table;
     let mut out = format!("add table ip {t}\ndelete table ip {t}\nadd table ip {t}\n");
     skeleton(config, &mut out);
+    shared.clear();
     let mut tx = Transaction::default();
     for f in fragments {
-        tx.change(config, None, Some(f));
+        tx.change(config, None, Some(f), shared);
     }
-    out.push_str(&tx.render());
+    out.push_str(&tx.render(t));
     out
 }
 
@@ -427,237 +582,4 @@ pub fn delete_table(table: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proxy::model::{Protocol, ServicePortName};
-    use std::net::Ipv4Addr;
-
-    fn config() -> RuleConfig {
-        RuleConfig {
-            table: "rudder-t".into(),
-            cluster_cidr: Some("198.18.0.0/16".into()),
-        }
-    }
-
-    fn port(endpoints: &[(u8, bool)]) -> ServicePort {
-        ServicePort {
-            name: ServicePortName {
-                namespace: "default".into(),
-                name: "web".into(),
-                port: "http".into(),
-                protocol: Protocol::Tcp,
-            },
-            cluster_ips: vec![Ipv4Addr::new(198, 19, 0, 20)],
-            port: 80,
-            node_port: None,
-            external_ips: vec![],
-            internal_local: false,
-            external_local: false,
-            affinity_timeout: None,
-            endpoints: endpoints
-                .iter()
-                .map(|(last, local)| Endpoint {
-                    ip: Ipv4Addr::new(198, 18, 0, *last),
-                    port: 8080,
-                    local: *local,
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn endpoints_are_load_balanced_with_hairpin_masquerade() {
-        let f = fragment(&port(&[(5, true), (6, false)]), &config());
-        assert_eq!(f.chains.len(), 1);
-        let chain = &f.chains[0];
-        assert_eq!(chain.name, "svc-default/web/tcp/http");
-        assert_eq!(
-            chain.rules,
-            vec![
-                "ip saddr != 198.18.0.0/16 jump mark-for-masquerade",
-                "ip saddr { 198.18.0.5, 198.18.0.6 } jump mark-for-masquerade",
-                "meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 198.18.0.5 . 8080, 1 : 198.18.0.6 . 8080 }",
-            ]
-        );
-        assert_eq!(
-            f.elements,
-            vec![Element {
-                map: "service-ips",
-                key: "198.19.0.20 . tcp . 80".into(),
-                verdict: "goto svc-default/web/tcp/http".into(),
-                comment: "default/web:http".into(),
-            }]
-        );
-        let one = fragment(&port(&[(5, true)]), &config());
-        assert_eq!(
-            one.chains[0].rules[2],
-            "meta l4proto tcp dnat ip to 198.18.0.5:8080"
-        );
-    }
-
-    #[test]
-    fn no_endpoints_means_reject() {
-        let mut sp = port(&[]);
-        sp.node_port = Some(30080);
-        let f = fragment(&sp, &config());
-        assert!(f.chains.is_empty());
-        let maps: Vec<(&str, &str)> = f
-            .elements
-            .iter()
-            .map(|e| (e.map, e.verdict.as_str()))
-            .collect();
-        assert_eq!(
-            maps,
-            vec![
-                ("no-endpoint-services", "goto reject-chain"),
-                ("no-endpoint-nodeports", "goto reject-chain")
-            ]
-        );
-    }
-
-    #[test]
-    fn node_ports_masquerade_unless_external_policy_is_local() {
-        let mut sp = port(&[(5, true), (6, false)]);
-        sp.node_port = Some(30080);
-        sp.external_ips = vec![Ipv4Addr::new(198, 18, 250, 1)];
-        let f = fragment(&sp, &config());
-        let ext = f
-            .chains
-            .iter()
-            .find(|c| c.name.starts_with("ext-"))
-            .unwrap();
-        assert_eq!(ext.rules[0], "jump mark-for-masquerade");
-        let keys: Vec<&str> = f.elements.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            vec![
-                "198.19.0.20 . tcp . 80",
-                "198.18.250.1 . tcp . 80",
-                "tcp . 30080"
-            ]
-        );
-        sp.external_local = true;
-        let f = fragment(&sp, &config());
-        let ext = f
-            .chains
-            .iter()
-            .find(|c| c.name.starts_with("ext-"))
-            .unwrap();
-        assert_eq!(
-            ext.rules,
-            vec![
-                "ip saddr { 198.18.0.5 } jump mark-for-masquerade",
-                "meta l4proto tcp dnat ip to 198.18.0.5:8080"
-            ]
-        );
-        // Local policy with no endpoint on this node drops.
-        sp.endpoints.retain(|e| !e.local);
-        let f = fragment(&sp, &config());
-        let ext = f
-            .chains
-            .iter()
-            .find(|c| c.name.starts_with("ext-"))
-            .unwrap();
-        assert_eq!(ext.rules, vec!["drop"]);
-    }
-
-    #[test]
-    fn client_affinity_remembers_clients_per_endpoint() {
-        let mut sp = port(&[(5, true), (6, true)]);
-        sp.affinity_timeout = Some(60);
-        let f = fragment(&sp, &config());
-        let set = "aff-60-default/web/tcp/http__198.18.0.5/8080";
-        let ep = "ep-default/web/tcp/http__198.18.0.5/8080";
-        assert_eq!(f.sets.len(), 2);
-        assert_eq!(f.sets[0].name, set);
-        assert!(f.sets[0].definition.contains("timeout 60s"));
-        let svc = &f
-            .chains
-            .iter()
-            .find(|c| c.name.starts_with("svc-"))
-            .unwrap();
-        assert!(svc.rules.contains(&format!("ip saddr @{set} goto {ep}")));
-        assert!(svc
-            .rules
-            .last()
-            .unwrap()
-            .starts_with("numgen random mod 2 vmap { 0 : goto ep-"));
-        let ep_chain = f.chains.iter().find(|c| c.name == ep).unwrap();
-        assert_eq!(
-            ep_chain.rules,
-            vec![
-                format!("update @{set} {{ ip saddr }}"),
-                "meta l4proto tcp dnat ip to 198.18.0.5:8080".to_string()
-            ]
-        );
-        // Dropping an endpoint deletes its chain, then its set, after the service chain
-        // stopped referring to them.
-        let mut fewer = sp.clone();
-        fewer.endpoints.pop();
-        let mut tx = Transaction::default();
-        tx.change(&config(), Some(&f), Some(&fragment(&fewer, &config())));
-        let script = tx.render();
-        let flush_svc = script.find("flush chain ip rudder-t svc-").unwrap();
-        let del_chain = script
-            .find("delete chain ip rudder-t ep-default/web/tcp/http__198.18.0.6/8080")
-            .unwrap();
-        let del_set = script
-            .find("delete set ip rudder-t aff-60-default/web/tcp/http__198.18.0.6/8080")
-            .unwrap();
-        assert!(flush_svc < del_chain && del_chain < del_set, "{script}");
-    }
-
-    #[test]
-    fn unchanged_fragments_make_an_empty_transaction() {
-        let f = fragment(&port(&[(5, true)]), &config());
-        let mut tx = Transaction::default();
-        tx.change(&config(), Some(&f), Some(&f));
-        assert!(tx.is_empty());
-        assert_eq!(tx.render(), "");
-    }
-
-    #[test]
-    fn endpoint_change_rewrites_only_the_service_chain() {
-        let old = fragment(&port(&[(5, true)]), &config());
-        let new = fragment(&port(&[(5, true), (6, true)]), &config());
-        let mut tx = Transaction::default();
-        tx.change(&config(), Some(&old), Some(&new));
-        let script = tx.render();
-        assert!(script.starts_with("flush chain ip rudder-t svc-default/web/tcp/http\n"));
-        assert_eq!(script.matches("add rule").count(), 3, "{script}");
-        assert!(!script.contains("element"), "{script}");
-    }
-
-    #[test]
-    fn losing_all_endpoints_swaps_the_element_before_deleting_the_chain() {
-        let old = fragment(&port(&[(5, true)]), &config());
-        let new = fragment(&port(&[]), &config());
-        let mut tx = Transaction::default();
-        tx.change(&config(), Some(&old), Some(&new));
-        let script = tx.render();
-        let lines: Vec<&str> = script.lines().collect();
-        assert_eq!(
-            lines,
-            vec![
-                "delete element ip rudder-t service-ips { 198.19.0.20 . tcp . 80 }",
-                "add element ip rudder-t no-endpoint-services { 198.19.0.20 . tcp . 80 comment \"default/web:http\" : goto reject-chain }",
-                "flush chain ip rudder-t svc-default/web/tcp/http",
-                "delete chain ip rudder-t svc-default/web/tcp/http",
-            ]
-        );
-    }
-
-    #[test]
-    fn full_sync_replaces_the_table() {
-        let f = fragment(&port(&[(5, true)]), &config());
-        let script = full_sync(&config(), [&f]);
-        assert!(script.starts_with(
-            "add table ip rudder-t\ndelete table ip rudder-t\nadd table ip rudder-t\n"
-        ));
-        assert!(script.contains("add chain ip rudder-t nat-prerouting { type nat hook prerouting"));
-        assert!(script.contains("add chain ip rudder-t svc-default/web/tcp/http\n"));
-        let chain_at = script.find("add chain ip rudder-t svc-").unwrap();
-        let element_at = script.find("add element ip rudder-t service-ips").unwrap();
-        assert!(chain_at < element_at);
-    }
-}
+mod tests;
