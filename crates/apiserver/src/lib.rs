@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod error;
 mod eviction;
 pub mod inprocess;
+pub mod join;
 pub mod logs;
 pub mod managed;
 pub mod metrics;
@@ -62,7 +63,7 @@ pub struct ApiServer {
 pub const SYSTEM_NAMESPACES: &[&str] =
     &["default", "kube-system", "kube-public", "kube-node-lease"];
 
-fn full(bytes: impl Into<Bytes>) -> Body {
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
         .map_err(|never| match never {})
         .boxed_unsync()

@@ -21,14 +21,14 @@ pub struct Pki {
     pub admin_key: String,
 }
 
-fn validity(params: &mut CertificateParams, years: i32) {
+pub(crate) fn validity(params: &mut CertificateParams, years: i32) {
     use chrono::Datelike;
     let now = chrono::Utc::now();
     params.not_before = rcgen::date_time_ymd(now.year() - 1, 1, 1);
     params.not_after = rcgen::date_time_ymd(now.year() + years, 1, 1);
 }
 
-fn dn(cn: &str, org: Option<&str>) -> DistinguishedName {
+pub(crate) fn dn(cn: &str, org: Option<&str>) -> DistinguishedName {
     let mut d = DistinguishedName::new();
     d.push(DnType::CommonName, cn);
     if let Some(o) = org {
@@ -37,7 +37,22 @@ fn dn(cn: &str, org: Option<&str>) -> DistinguishedName {
     d
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+/// The CA's parameters. Signing with the CA key under these (same subject) issues
+/// certificates that verify against the stored CA certificate.
+pub(crate) fn ca_params() -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = dn("rudder-ca", None);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    validity(&mut params, 10);
+    params
+}
+
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let tmp = path.with_extension("tmp");
@@ -84,16 +99,7 @@ impl Pki {
     fn generate(dir: &Path, hosts: &[String]) -> std::io::Result<()> {
         fs::create_dir_all(dir)?;
         let ca_key = KeyPair::generate().map_err(err)?;
-        let mut ca_params = CertificateParams::default();
-        ca_params.distinguished_name = dn("rudder-ca", None);
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        validity(&mut ca_params, 10);
-        let ca = ca_params.self_signed(&ca_key).map_err(err)?;
+        let ca = ca_params().self_signed(&ca_key).map_err(err)?;
 
         let server_key = KeyPair::generate().map_err(err)?;
         let mut server_params = CertificateParams::default();

@@ -71,6 +71,7 @@ pub async fn serve(
     api: Arc<ApiServer>,
     listener: TcpListener,
     tls: Arc<ServerConfig>,
+    join: Option<Arc<crate::join::Join>>,
 ) -> std::io::Result<()> {
     let acceptor = TlsAcceptor::from(tls);
     loop {
@@ -85,6 +86,7 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let api = api.clone();
+        let join = join.clone();
         tokio::spawn(async move {
             let tls =
                 match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
@@ -104,7 +106,13 @@ pub async fn serve(
             let service = hyper::service::service_fn(move |req| {
                 let api = api.clone();
                 let user = user.clone();
-                async move { Ok::<_, Infallible>(api.handle(req, user).await) }
+                let joined = join.as_ref().and_then(|j| j.handle(&req));
+                async move {
+                    match joined {
+                        Some(response) => Ok::<_, Infallible>(response),
+                        None => Ok(api.handle(req, user).await),
+                    }
+                }
             });
             let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             if let Err(e) = builder

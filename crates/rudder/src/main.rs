@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 mod node_network;
+mod remote;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Run the control plane (API server on an embedded SQLite store).
     Server(ServerArgs),
+    /// Join a server's cluster as a node (with the token from the server's
+    /// DATA_DIR/tls/node-token file).
+    Agent(AgentArgs),
     /// Stop every container a stopped server's node agent left running under its data dir,
     /// release their network namespaces and remove the node's bridge.
     Killall {
@@ -48,7 +52,8 @@ struct ServerArgs {
     /// HTTPS port of the API.
     #[arg(long, default_value_t = 6443)]
     port: u16,
-    /// Address written into the kubeconfig and legacy discovery (default: 127.0.0.1).
+    /// Address written into the kubeconfig and legacy discovery (default: the bind address,
+    /// or 127.0.0.1 when binding all addresses).
     #[arg(long)]
     advertise_address: Option<IpAddr>,
     /// Extra names or addresses for the serving certificate.
@@ -60,6 +65,13 @@ struct ServerArgs {
     /// Do not run the embedded node agent (no containers on this machine).
     #[arg(long)]
     disable_agent: bool,
+    #[command(flatten)]
+    node: NodeArgs,
+}
+
+/// What a machine's node agent is configured with, on servers and agents alike.
+#[derive(clap::Args)]
+struct NodeArgs {
     /// Name of this machine's Node (default: the host name).
     #[arg(long)]
     node_name: Option<String>,
@@ -79,6 +91,21 @@ struct ServerArgs {
     dns_upstreams: Vec<SocketAddr>,
 }
 
+#[derive(Parser)]
+struct AgentArgs {
+    /// The server's API URL (`https://HOST:PORT`).
+    #[arg(long)]
+    server: String,
+    /// The server's node token (the file `DATA_DIR/tls/node-token` on the server).
+    #[arg(long)]
+    token: String,
+    /// Where containerd, pod volumes and logs live (under `DATA_DIR/agent`).
+    #[arg(long, default_value = "/var/lib/rudder")]
+    data_dir: PathBuf,
+    #[command(flatten)]
+    node: NodeArgs,
+}
+
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -90,6 +117,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Server(args) => run_server(args),
+        Command::Agent(args) => run_agent(args),
         Command::Kubeconfig { data_dir } => print_kubeconfig(&data_dir),
         Command::Killall { data_dir } => killall(&data_dir),
     };
@@ -140,6 +168,90 @@ impl apiserver::logs::LogSource for AgentLogs {
     }
 }
 
+/// Runs this machine's node: the agent (containerd, node registration, pods), then the
+/// service proxy, cluster DNS and routes to other nodes. Lives as long as its task: dropping
+/// it stops containerd (pods keep running in their shims, as with any kubelet restart).
+async fn run_node(
+    client: kube::Client,
+    node_name: String,
+    data_dir: PathBuf,
+    args: NodeArgs,
+    control_plane: bool,
+) {
+    let cluster_dns = kubelet::dns::ClusterDns {
+        servers: vec![apimachinery::service_alloc::ServiceRanges::default()
+            .nth(10)
+            .to_string()],
+        domain: args.cluster_domain.clone(),
+    };
+    let host_resolv_conf = kubelet::dns::ResolvConf::parse(
+        &std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default(),
+    );
+    let network = node_network::NodeNetwork {
+        node_name: node_name.clone(),
+        agent_dir: data_dir.join("agent"),
+        cluster_domain: args.cluster_domain.clone(),
+        dns_upstreams: if args.dns_upstreams.is_empty() {
+            node_network::upstreams_from("/etc/resolv.conf")
+        } else {
+            args.dns_upstreams.clone()
+        },
+    };
+    let config = kubelet::AgentConfig {
+        node_name,
+        data_dir: data_dir.join("agent"),
+        control_plane,
+        node_ip: args.node_ip,
+        pod_cidr: args.pod_cidr.clone(),
+        cluster_dns,
+        host_resolv_conf,
+    };
+    match kubelet::start(client, config).await {
+        Ok(agent) => {
+            tracing::info!(node = %agent.shared.config.node_name, "node agent started");
+            apiserver::logs::register(Arc::new(AgentLogs(agent.shared.config.data_dir.clone())));
+            let client = agent.shared.client.clone();
+            let cidr = agent.shared.pod_cidr.clone();
+            node_network::run(client, network, cidr).await;
+            std::future::pending::<()>().await;
+            drop(agent);
+        }
+        Err(e) => tracing::error!(
+            "node agent not started: {e} (on a server, pass --disable-agent to run without one)"
+        ),
+    }
+}
+
+fn run_agent(args: AgentArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(agent(args))
+}
+
+async fn agent(args: AgentArgs) -> Result<(), String> {
+    let endpoint = remote::Endpoint::parse(&args.server)?;
+    let node_name = args
+        .node
+        .node_name
+        .clone()
+        .unwrap_or_else(kubelet::node::hostname);
+    let credentials = remote::join(&endpoint, &args.token, &node_name).await?;
+    tracing::info!(server = %endpoint.base, node = %node_name, "joined the cluster");
+    let transport = remote::Remote::new(endpoint, &credentials)?;
+    let client = kube::Client::new(transport, "default");
+    let node = tokio::spawn(run_node(client, node_name, args.data_dir, args.node, false));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("interrupted, shutting down"),
+        _ = term.recv() => tracing::info!("terminated, shutting down"),
+        _ = node => {}
+    }
+    Ok(())
+}
+
 fn run_server(args: ServerArgs) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -156,7 +268,11 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         .map_err(|e| format!("opening store: {e}"))?;
     let advertise = args
         .advertise_address
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        .unwrap_or(if args.bind_address.is_unspecified() {
+            IpAddr::from([127, 0, 0, 1])
+        } else {
+            args.bind_address
+        });
     let mut sans = args.tls_san.clone();
     sans.push(advertise.to_string());
     if !args.bind_address.is_unspecified() {
@@ -199,9 +315,21 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         .map_err(|e| format!("listening on {addr}: {e}"))?;
     tracing::info!(%addr, kubeconfig = %data_dir.join("kubeconfig.yaml").display(), "rudder API server ready");
 
-    let serving = tokio::spawn(apiserver::serve::serve(api.clone(), listener, tls));
+    let join = apiserver::join::Join::load_or_create(&data_dir.join("tls"), &pki.ca_cert)
+        .map_err(|e| format!("node token: {e}"))?;
+    tracing::info!(
+        token_file = %data_dir.join("tls/node-token").display(),
+        "nodes join with: rudder agent --server URL --token $(cat TOKEN_FILE)"
+    );
+    let serving = tokio::spawn(apiserver::serve::serve(
+        api.clone(),
+        listener,
+        tls,
+        Some(Arc::new(join)),
+    ));
     if !args.disable_agent {
         let node_name = args
+            .node
             .node_name
             .clone()
             .unwrap_or_else(kubelet::node::hostname);
@@ -210,54 +338,14 @@ async fn server(args: ServerArgs) -> Result<(), String> {
             groups: vec!["system:nodes".into(), "system:authenticated".into()],
         };
         let transport = apiserver::inprocess::InProcess::new(api.clone(), node_user);
-        let cluster_dns = kubelet::dns::ClusterDns {
-            servers: vec![apimachinery::service_alloc::ServiceRanges::default()
-                .nth(10)
-                .to_string()],
-            domain: args.cluster_domain.clone(),
-        };
-        let host_resolv_conf = kubelet::dns::ResolvConf::parse(
-            &std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default(),
-        );
-        let network = node_network::NodeNetwork {
-            node_name: node_name.clone(),
-            agent_dir: data_dir.join("agent"),
-            cluster_domain: args.cluster_domain.clone(),
-            dns_upstreams: if args.dns_upstreams.is_empty() {
-                node_network::upstreams_from("/etc/resolv.conf")
-            } else {
-                args.dns_upstreams.clone()
-            },
-        };
-        let config = kubelet::AgentConfig {
+        let client = kube::Client::new(transport, "default");
+        tokio::spawn(run_node(
+            client,
             node_name,
-            data_dir: data_dir.join("agent"),
-            control_plane: true,
-            node_ip: args.node_ip,
-            pod_cidr: args.pod_cidr.clone(),
-            cluster_dns,
-            host_resolv_conf,
-        };
-        // The agent lives as long as this task: when the server stops, dropping it stops
-        // containerd (pods keep running in their shims, as with any kubelet restart).
-        tokio::spawn(async move {
-            match kubelet::start(kube::Client::new(transport, "default"), config).await {
-                Ok(agent) => {
-                    tracing::info!(node = %agent.shared.config.node_name, "node agent started");
-                    apiserver::logs::register(Arc::new(AgentLogs(
-                        agent.shared.config.data_dir.clone(),
-                    )));
-                    let client = agent.shared.client.clone();
-                    let cidr = agent.shared.pod_cidr.clone();
-                    node_network::run(client, network, cidr).await;
-                    std::future::pending::<()>().await;
-                    drop(agent);
-                }
-                Err(e) => tracing::error!(
-                    "node agent not started: {e} (the API server keeps serving; pass --disable-agent to run without one)"
-                ),
-            }
-        });
+            data_dir.clone(),
+            args.node,
+            true,
+        ));
     }
 
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

@@ -1,5 +1,6 @@
-//! What a node runs beside its agent so that Services work: the nftables service proxy and
-//! the cluster DNS server on the node's bridge gateway, advertised as a `kube-dns` endpoint.
+//! What a node runs beside its agent so that Services work: the nftables service proxy, routes
+//! to other nodes' pods, and the cluster DNS server on the node's bridge gateway, advertised as
+//! a `kube-dns` endpoint.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -30,8 +31,8 @@ pub fn upstreams_from(path: &str) -> Vec<SocketAddr> {
         .unwrap_or_default()
 }
 
-/// Runs the service proxy and, once the node has a pod CIDR, cluster DNS on its gateway;
-/// returns only if DNS cannot start (the proxy keeps running in its task).
+/// Runs the service proxy and node routes and, once the node has a pod CIDR, cluster DNS on
+/// its gateway; returns only if DNS cannot start.
 pub async fn run(
     client: kube::Client,
     config: NodeNetwork,
@@ -48,6 +49,10 @@ pub async fn run(
     };
     tracing::info!(table = %proxy.table, "service proxy starting");
     let _proxy = AbortOnDrop(tokio::spawn(net::proxy::run(client.clone(), proxy)));
+    let _routes = AbortOnDrop(tokio::spawn(net::routes::run(
+        client.clone(),
+        config.node_name.clone(),
+    )));
 
     let cidr = match pod_cidr.wait_for(Option::is_some).await {
         Ok(cidr) => cidr.clone().unwrap_or_default(),

@@ -17,7 +17,7 @@ pub struct Cluster {
     child: Child,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -51,6 +51,19 @@ impl Cluster {
         let mut args = vec!["--dns-upstream", upstream.as_str()];
         args.extend_from_slice(extra);
         let child = spawn_server(dir.path(), port, &args);
+        let c = Cluster { dir, port, child };
+        c.wait_ready();
+        c
+    }
+
+    /// Starts a server without an agent listening on `bind` (an address the test made, for
+    /// agents in other network namespaces to reach).
+    pub fn start_bound(bind: &str, extra: &[&str]) -> Cluster {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut args = vec!["--disable-agent"];
+        args.extend_from_slice(extra);
+        let child = spawn_server_on(dir.path(), bind, port, &args);
         let c = Cluster { dir, port, child };
         c.wait_ready();
         c
@@ -165,11 +178,15 @@ impl Cluster {
 }
 
 fn spawn_server(dir: &Path, port: u16, extra: &[&str]) -> Child {
+    spawn_server_on(dir, "127.0.0.1", port, extra)
+}
+
+fn spawn_server_on(dir: &Path, bind: &str, port: u16, extra: &[&str]) -> Child {
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
     Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(["server", "--data-dir"])
         .arg(dir)
-        .args(["--bind-address", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--bind-address", bind, "--port", &port.to_string()])
         .args(extra)
         .env("RUDDER_LOG", "info")
         .stdout(Stdio::null())
@@ -222,10 +239,14 @@ pub struct AgentCleanup {
 
 impl AgentCleanup {
     pub fn new(c: &Cluster, node: &str) -> AgentCleanup {
-        let agent_dir = c.data_dir().join("agent");
+        Self::at(&c.data_dir().join("agent"), node)
+    }
+
+    /// For an agent whose `DATA_DIR/agent` is `agent_dir`.
+    pub fn at(agent_dir: &Path, node: &str) -> AgentCleanup {
         AgentCleanup {
             socket: agent_dir.join("containerd/containerd.sock"),
-            bridge: kubelet::cni::bridge_name(node, &agent_dir),
+            bridge: kubelet::cni::bridge_name(node, agent_dir),
             cgroup_root: format!("/rudder-{node}"),
         }
     }
