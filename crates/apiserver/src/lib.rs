@@ -3,6 +3,7 @@
 //! [`ApiServer::handle`] turns any `http::Request` into a response; [`serve`] puts it behind
 //! TLS with client-certificate authentication. In-process clients can call `handle` directly.
 
+pub mod admission;
 pub mod codec;
 pub mod discovery;
 pub mod error;
@@ -58,6 +59,9 @@ pub struct ApiServer {
     pub advertise_address: String,
     pub(crate) services: services::ServiceAllocator,
 }
+
+/// The provisioner of the built-in `local-path` StorageClass.
+pub const LOCAL_PATH_PROVISIONER: &str = "rudder.io/local-path";
 
 /// Namespaces that exist from the start.
 pub const SYSTEM_NAMESPACES: &[&str] =
@@ -124,8 +128,9 @@ impl ApiServer {
     }
 
     /// Creates the system namespaces, the `default/kubernetes` and the `kube-system/kube-dns`
-    /// Services if missing.
-    pub async fn bootstrap(&self) -> ApiResult<()> {
+    /// Services and the default `local-path` StorageClass if missing.
+    /// `storage_path` is where the `local-path` class keeps volumes on each node.
+    pub async fn bootstrap(&self, storage_path: &str) -> ApiResult<()> {
         for ns in SYSTEM_NAMESPACES {
             let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
             self.create_if_missing("namespaces", None, obj).await?;
@@ -162,6 +167,18 @@ impl ApiServer {
             },
         });
         self.create_if_missing("services", Some("kube-system"), kube_dns)
+            .await?;
+        // Pods' persistent volumes come from the node's disk, provisioned on first use.
+        let local_path = json!({
+            "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "local-path",
+                         "annotations": {admission::DEFAULT_CLASS_ANNOTATION: "true"}},
+            "provisioner": LOCAL_PATH_PROVISIONER,
+            "parameters": {"path": storage_path},
+            "reclaimPolicy": "Delete",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        });
+        self.create_resource_if_missing("storage.k8s.io", "storageclasses", None, local_path)
             .await
     }
 
@@ -171,8 +188,19 @@ impl ApiServer {
         namespace: Option<&str>,
         obj: Value,
     ) -> ApiResult<()> {
+        self.create_resource_if_missing("", plural, namespace, obj)
+            .await
+    }
+
+    async fn create_resource_if_missing(
+        &self,
+        group: &str,
+        plural: &str,
+        namespace: Option<&str>,
+        obj: Value,
+    ) -> ApiResult<()> {
         let rr = ResourceRequest {
-            resource: catalog::find("", "v1", plural).expect("core resources are served"),
+            resource: catalog::find(group, "v1", plural).expect("bootstrap resources are served"),
             namespace: namespace.map(str::to_string),
             name: None,
             subresource: None,

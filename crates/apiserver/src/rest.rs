@@ -142,6 +142,7 @@ impl ApiServer {
         // Defaults come after the uid: a Job's generated selector is derived from it.
         convert::normalize_input(res.group, res.kind, &mut obj);
         defaults::apply_defaults(res.group, res.kind, &mut obj);
+        crate::admission::admit_create(self.store.as_ref(), res, &mut obj).await?;
         let causes = validation::validate_create(res.group, res.kind, res.namespaced, &obj);
         if !causes.is_empty() {
             return Err(ApiError::invalid(res.group, res.kind, &name, &causes));

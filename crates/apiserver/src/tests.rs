@@ -13,7 +13,7 @@ const DEPLOYMENTS: &str = "/apis/apps/v1/namespaces/default/deployments";
 
 async fn server() -> Arc<ApiServer> {
     let api = ApiServer::new(Arc::new(store::MemoryStore::new()), "127.0.0.1:6443".into());
-    api.bootstrap().await.unwrap();
+    api.bootstrap("/var/lib/rudder/storage").await.unwrap();
     api
 }
 
@@ -327,4 +327,46 @@ async fn yaml_bodies_report_unknown_fields_in_path_order() {
         "{}",
         r.body
     );
+}
+
+#[tokio::test]
+async fn claims_without_a_class_get_the_default_one() {
+    let api = server().await;
+    let claim = |name: &str, class: &str| {
+        format!(
+            r#"{{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {{"name": "{name}"}},
+                "spec": {{{class} "accessModes": ["ReadWriteOnce"], "resources": {{"requests": {{"storage": "1Gi"}}}}}}}}"#
+        )
+    };
+    let pvcs = "/api/v1/namespaces/default/persistentvolumeclaims";
+    let r = call(&api, "POST", pvcs, "application/json", &claim("a", "")).await;
+    assert_eq!(r.code, 201, "{}", r.body);
+    assert_eq!(r.body["spec"]["storageClassName"], "local-path");
+    // An explicit empty class means "no class" and stays.
+    let r = call(
+        &api,
+        "POST",
+        pvcs,
+        "application/json",
+        &claim("b", r#""storageClassName": "","#),
+    )
+    .await;
+    assert_eq!(r.code, 201, "{}", r.body);
+    assert_eq!(r.body["spec"]["storageClassName"], "");
+    // A newer default wins.
+    let class = r#"{"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+        "metadata": {"name": "fast", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "example.com/fast"}"#;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = call(
+        &api,
+        "POST",
+        "/apis/storage.k8s.io/v1/storageclasses",
+        "application/json",
+        class,
+    )
+    .await;
+    assert_eq!(r.code, 201, "{}", r.body);
+    let r = call(&api, "POST", pvcs, "application/json", &claim("c", "")).await;
+    assert_eq!(r.body["spec"]["storageClassName"], "fast");
 }

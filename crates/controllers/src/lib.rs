@@ -14,6 +14,7 @@ pub mod endpoints;
 pub mod endpointslice;
 pub mod garbage_collector;
 pub mod job;
+pub mod local_path;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod pods;
@@ -48,6 +49,7 @@ pub const LOOPS: &[(&str, Loop)] = &[
     ("nodelifecycle", |c| Box::pin(node_lifecycle::run(c))),
     ("disruption", |c| Box::pin(disruption::run(c))),
     ("servicelb", |c| Box::pin(service_lb::run(c))),
+    ("local-storage", |c| Box::pin(local_path::run(c))),
 ];
 
 /// Starts every loop not named in `disabled`; returns their names.

@@ -6,10 +6,12 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use cri::api;
-use k8s_openapi::api::core::v1::{ConfigMap, Container, Pod, Secret};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret,
+};
 use kube::{Api, Client, ResourceExt};
 
-/// Fetches ConfigMaps and Secrets of the pod's namespace once per sync.
+/// Fetches ConfigMaps, Secrets and claims of the pod's namespace (the first two once per sync).
 pub struct Sources {
     client: Client,
     ns: String,
@@ -25,6 +27,43 @@ impl Sources {
             config_maps: HashMap::new(),
             secrets: HashMap::new(),
         }
+    }
+
+    /// The host directory of a bound claim's volume (created if missing), or an error saying
+    /// why it cannot be mounted yet.
+    pub async fn claim_path(&self, claim: &str) -> Result<PathBuf, String> {
+        let claims: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.ns);
+        let pvc = claims
+            .get_opt(claim)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("persistentvolumeclaim \"{claim}\" not found"))?;
+        let bound = pvc.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+        let volume = pvc
+            .spec
+            .as_ref()
+            .and_then(|s| s.volume_name.clone())
+            .filter(|v| bound && !v.is_empty())
+            .ok_or_else(|| format!("persistentvolumeclaim \"{claim}\" is not bound yet"))?;
+        let pv = Api::<PersistentVolume>::all(self.client.clone())
+            .get(&volume)
+            .await
+            .map_err(|e| format!("persistentvolume \"{volume}\": {e}"))?;
+        let spec = pv.spec.unwrap_or_default();
+        let path = spec
+            .host_path
+            .map(|h| h.path)
+            .or(spec.local.map(|l| l.path))
+            .ok_or_else(|| {
+                format!("persistentvolume \"{volume}\" is neither hostPath nor local")
+            })?;
+        let path = PathBuf::from(path);
+        if !path.is_dir() {
+            std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(path)
     }
 
     /// The ConfigMap's data (binaryData included), or None when it does not exist.
@@ -450,6 +489,8 @@ pub async fn prepare_volumes(
             };
             write_projection(&dir, &files)?;
             dir
+        } else if let Some(claim) = &v.persistent_volume_claim {
+            sources.claim_path(&claim.claim_name).await?
         } else if let Some(d) = &v.downward_api {
             let mode = d.default_mode.unwrap_or(0o644) as u32;
             let mut files = Vec::new();

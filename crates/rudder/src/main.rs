@@ -289,7 +289,8 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         Arc::new(store),
         SocketAddr::new(advertise, args.port).to_string(),
     );
-    api.bootstrap()
+    let storage = data_dir.join("storage");
+    api.bootstrap(&storage.to_string_lossy())
         .await
         .map_err(|e| format!("bootstrap: {}", e.message))?;
     for name in &args.disable {
