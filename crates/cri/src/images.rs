@@ -481,6 +481,39 @@ fn build_cached(
     Ok(built.config_digest)
 }
 
+/// The built-in archives in `DATA/images/`; every other `*.tar` there was dropped in by an
+/// operator.
+const BUILTIN_ARCHIVES: [&str; 2] = ["pause.tar", "busybox.tar"];
+
+/// Imports the image archives an operator dropped into `DATA/images/` (air-gapped images,
+/// Docker or OCI `*.tar`), in name order. An archive imported before and unchanged since is
+/// skipped without being read; one that fails to import is reported and does not stop the
+/// others.
+pub async fn import_dropped_archives(
+    config: &ContainerdConfig,
+) -> Vec<(PathBuf, Result<ImportOutcome>)> {
+    let dir = config.data_dir.join("images");
+    let mut archives: Vec<PathBuf> = fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "tar"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| BUILTIN_ARCHIVES.iter().any(|b| n == *b))
+        })
+        .collect();
+    archives.sort();
+    let importer = Importer::new(config);
+    let mut out = Vec::new();
+    for archive in archives {
+        let outcome = importer.import(&archive, &[]).await;
+        out.push((archive, outcome));
+    }
+    out
+}
+
 /// Builds the pause and busybox images into `DATA/images/` and imports them into our
 /// containerd. Archives whose inputs did not change are not rebuilt, and archives containerd
 /// already has are not imported again.
@@ -498,14 +531,14 @@ pub async fn ensure_images(config: &ContainerdConfig, busybox: &Path) -> Result<
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        let pause_path = dir.join("pause.tar");
+        let pause_path = dir.join(BUILTIN_ARCHIVES[0]);
         let pause_inputs = format!(
             "pause/{BUILTIN_FORMAT}/{}/{:016x}",
             PAUSE_BINARY.len(),
             fnv1a(PAUSE_BINARY)
         );
         let pause_id = build_cached(&mut records, &pause_path, pause_inputs, pause_image)?;
-        let bb_path = dir.join("busybox.tar");
+        let bb_path = dir.join(BUILTIN_ARCHIVES[1]);
         let bb_inputs = busybox_inputs(&busybox)?;
         let bb_id = build_cached(&mut records, &bb_path, bb_inputs, || {
             busybox_image(&busybox)

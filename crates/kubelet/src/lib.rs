@@ -101,6 +101,16 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
     cri::images::ensure_builtin_images(&ccfg)
         .await
         .map_err(|e| format!("importing built-in images: {e}"))?;
+    for (archive, outcome) in cri::images::import_dropped_archives(&ccfg).await {
+        match outcome {
+            Ok(outcome) => {
+                tracing::info!(archive = %archive.display(), ?outcome, "image archive")
+            }
+            Err(e) => {
+                tracing::warn!(archive = %archive.display(), error = %e, "image archive not imported")
+            }
+        }
+    }
     let runtime = containerd
         .runtime_client()
         .await

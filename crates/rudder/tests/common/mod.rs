@@ -45,7 +45,11 @@ impl Cluster {
     /// `--disable-agent`: most suites need no containers). Cluster DNS relays names outside
     /// the cluster to a closed loopback port, so no test query leaves the machine.
     pub fn start_with_agent(extra: &[&str]) -> Cluster {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in_with_agent(tempfile::tempdir().unwrap(), extra)
+    }
+
+    /// [`Cluster::start_with_agent`] on an existing data dir.
+    pub fn start_in_with_agent(dir: tempfile::TempDir, extra: &[&str]) -> Cluster {
         let port = free_port();
         let upstream = format!("127.0.0.1:{}", free_port());
         let mut args = vec!["--dns-upstream", upstream.as_str()];
