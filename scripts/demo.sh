@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up a single-node Rudder cluster on 127.0.0.1:6443 (control plane + node agent running
-# real containers through containerd) and deploys a two-replica web app with the real kubectl.
-# The cluster keeps running; stop it with: scripts/demo.sh stop
+# real containers through containerd) and deploys the Example Voting App (vote -> redis ->
+# worker -> postgres -> result) with the real kubectl, from images built offline by this
+# repository. The cluster keeps running; stop it with: scripts/demo.sh stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +21,11 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-cargo build --release --quiet --bin rudder
-mkdir -p "$DATA_DIR"
+cargo build --release --quiet -p rudder -p voting-app -p voting-images
+mkdir -p "$DATA_DIR/agent/images"
+# The app's images as archives the node agent imports when it starts (unchanged ones are
+# skipped).
+./target/release/voting-images --out "$DATA_DIR/agent/images" --bin-dir target/release
 if [ -f "$DATA_DIR/rudder.pid" ] && kill -0 "$(cat "$DATA_DIR/rudder.pid")" 2>/dev/null; then
   echo "demo: rudder already running (pid $(cat "$DATA_DIR/rudder.pid"))"
 else
@@ -35,13 +39,21 @@ for _ in $(seq 1 300); do
 done
 kubectl version
 kubectl get nodes -o wide
-kubectl apply -f examples/hello.yaml
-kubectl rollout status deployment/hello --timeout=120s
-kubectl get deployments,pods,endpoints -o wide
-ip=$(kubectl get pods -l app=hello -o jsonpath='{.items[0].status.podIP}')
-echo "GET http://$ip:8080/ (a pod's address on the node's pod network):"
-curl -s --max-time 5 "http://$ip:8080/"
+kubectl apply -k examples/voting-app/overlays/local
+for d in redis db vote worker result; do
+  kubectl -n voting rollout status "deployment/$d" --timeout=180s
+done
+kubectl -n voting get deployments,pods,services,pvc -o wide
+# One vote through the vote Service, then the tally from the result Service.
+vote_ip=$(kubectl -n voting get service vote -o jsonpath='{.spec.clusterIP}')
+result_ip=$(kubectl -n voting get service result -o jsonpath='{.spec.clusterIP}')
+curl -s --max-time 5 -o /dev/null -w "vote: HTTP %{http_code}\n" -d vote=a "http://$vote_ip:5000/"
+sleep 2
+echo "tally: $(curl -s --max-time 5 "http://$result_ip:5001/api/results")"
+node_ip=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
 echo
+echo "Vote:   http://$node_ip:31000/"
+echo "Result: http://$node_ip:31001/"
 echo "Rudder is running (pid $(cat "$DATA_DIR/rudder.pid")). Use it with:"
 echo "  export KUBECONFIG=$KUBECONFIG"
 echo "Stop it and remove its containers with: scripts/demo.sh stop"

@@ -17,6 +17,9 @@ packages=(
   "busybox-static:busybox"  # static busybox: the offline busybox image is built from it
   "iproute2:ip"             # network namespaces and routes
   "nftables:nft"            # service proxy and network policy rules
+  "util-linux:nsenter"      # multi-node tests run agents in network namespaces
+  "redis-server:"           # the voting app's redis image is built from Debian's binary
+  "postgresql-15:"          # the voting app's postgres image, likewise
 )
 
 missing=()
@@ -31,6 +34,13 @@ if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # Packages are installed for their programs, not as services: keep apt from starting
+  # redis and postgres (a policy-rc.d that says no, removed again afterwards).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -6,11 +6,13 @@
 //!   starts, restarts and stops it;
 //! - [`oci`]: reproducible OCI image layout archives built from local files;
 //! - [`images`]: the built-in images (the pause sandbox image, busybox) and their import into
-//!   containerd.
+//!   containerd;
+//! - [`host_image`]: layers made of programs installed on this machine and their libraries.
 
 pub mod client;
 pub mod containerd;
 pub mod error;
+pub mod host_image;
 pub mod images;
 pub mod oci;
 

@@ -52,12 +52,7 @@ fn dropped_archives_are_imported_at_start() {
 
     let c = Cluster::start_in_with_agent(dir, &args);
     let cleanup = AgentCleanup::new(&c, NODE);
-    eventually(WAIT, || {
-        let out = c.kubectl(&["get", "node", NODE]);
-        String::from_utf8_lossy(&out.stdout)
-            .contains(" Ready")
-            .then_some(())
-    });
+    c.wait_node_ready(NODE);
     let pod = json!({
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tools"},
         "spec": {"restartPolicy": "Never",

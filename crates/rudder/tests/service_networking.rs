@@ -124,12 +124,7 @@ fn services_and_dns_reach_ready_pods() {
     let gateway = pod_cidr.replace(".0/24", ".1");
     let c = Cluster::start_with_agent(&["--node-name", NODE, "--pod-cidr", &pod_cidr]);
     let cleanup = AgentCleanup::new(&c, NODE);
-    eventually(WAIT, || {
-        let out = c.kubectl(&["get", "node", NODE]);
-        String::from_utf8_lossy(&out.stdout)
-            .contains(" Ready")
-            .then_some(())
-    });
+    c.wait_node_ready(NODE);
 
     // --- Cluster DNS is a Service with this node's gateway as its endpoint.
     let dns = c.json(&["get", "service", "kube-dns", "-n", "kube-system"]);

@@ -83,6 +83,16 @@ impl Cluster {
         c
     }
 
+    /// Waits until `node` reports Ready.
+    pub fn wait_node_ready(&self, node: &str) {
+        eventually(Duration::from_secs(90), || {
+            let out = self.kubectl(&["get", "node", node]);
+            String::from_utf8_lossy(&out.stdout)
+                .contains(" Ready")
+                .then_some(())
+        });
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
