@@ -20,6 +20,7 @@ packages=(
   "util-linux:nsenter"      # multi-node tests run agents in network namespaces
   "redis-server:"           # the voting app's redis image is built from Debian's binary
   "postgresql-15:"          # the voting app's postgres image, likewise
+  "chromium:chromium"       # the voting app's end-to-end test loads the result page headless
 )
 
 missing=()

@@ -6,6 +6,8 @@
 //!   each voter's last vote;
 //! - the worker pod deleted while votes are queued: its replacement loses none;
 //! - a vote pod deleted: voting keeps working through the other replica;
+//! - a headless Chromium on the result page sees a later vote arrive without a reload (and
+//!   saves a screenshot under the test's target tmp dir);
 //! - the server killed and restarted: the app comes back with the tally intact.
 //!
 //! Needs the workspace's binaries next to `rudder` (`cargo test --workspace` builds them).
@@ -149,6 +151,152 @@ fn pods(c: &Cluster, app: &str) -> Vec<String> {
     out.lines().map(str::to_string).collect()
 }
 
+/// A headless Chromium driven over the DevTools protocol, killed (by PID) on drop.
+struct Browser {
+    child: std::process::Child,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    session: String,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    /// Starts Chromium (no network of its own: background services off) on `url`.
+    fn open(url: &str) -> Browser {
+        use std::io::BufRead;
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("/usr/bin/chromium")
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                "--window-size=1000,700",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("chromium (scripts/install-deps.sh installs it)");
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut endpoint = None;
+        for line in stderr.lines() {
+            let line = line.unwrap_or_default();
+            if let Some(at) = line.find("ws://") {
+                endpoint = Some(line[at..].trim().to_string());
+                break;
+            }
+        }
+        let endpoint = endpoint.expect("chromium printed its DevTools endpoint");
+        let (socket, _) = tungstenite::connect(endpoint.as_str()).expect("DevTools socket");
+        let mut browser = Browser {
+            child,
+            socket,
+            session: String::new(),
+            next_id: 0,
+            _profile: profile,
+        };
+        let target = browser.call("Target.createTarget", serde_json::json!({"url": url}));
+        let target_id = target["targetId"].as_str().unwrap().to_string();
+        let attached = browser.call(
+            "Target.attachToTarget",
+            serde_json::json!({"targetId": target_id, "flatten": true}),
+        );
+        browser.session = attached["sessionId"].as_str().unwrap().to_string();
+        browser
+    }
+
+    /// Sends a command (to the page once attached) and returns its result.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = serde_json::json!({"id": id, "method": method, "params": params});
+        if !self.session.is_empty() {
+            msg["sessionId"] = Value::String(self.session.clone());
+        }
+        self.socket
+            .send(tungstenite::Message::text(msg.to_string()))
+            .unwrap();
+        loop {
+            let reply = self.socket.read().expect("DevTools reply");
+            let Ok(text) = reply.to_text() else { continue };
+            let v: Value = serde_json::from_str(text).unwrap_or_default();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// The value of a JavaScript expression in the page.
+    fn eval(&mut self, expression: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expression, "returnByValue": true}),
+        );
+        r["result"]["value"].clone()
+    }
+}
+
+/// The result page in a browser follows votes live: a vote cast after the page loaded shows
+/// up without a reload. Saves a screenshot.
+fn result_page_updates_live(result: &str, vote: &str, voter: &str) -> PathBuf {
+    let mut browser = Browser::open(&format!("http://{result}/"));
+    let state = "document.getElementById('status').textContent + '|' + document.getElementById('total').textContent";
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = browser.eval(state).as_str().unwrap_or("").to_string();
+        if text.starts_with("live|") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before: u64 = text
+        .strip_prefix("live|")
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the page did not go live: {text:?}"));
+    cast(vote, voter, "b");
+    let want = format!("live|{} votes", before + 1);
+    for _ in 0..100 {
+        text = browser.eval(state).as_str().unwrap_or("").to_string();
+        if text == want {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(text, want, "the page follows votes without a reload");
+    let shot = browser.call(
+        "Page.captureScreenshot",
+        serde_json::json!({"format": "png"}),
+    );
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shot["data"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 1000,
+        "{} bytes",
+        png.len()
+    );
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("voting-app-result.png");
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
 #[test]
 fn voting_app_counts_every_voters_last_vote() {
     let dir = tempfile::tempdir().unwrap();
@@ -223,6 +371,11 @@ fn voting_app_counts_every_voters_last_vote() {
         last.insert(voter, "b");
     }
     wait_for_tally(&result, expected(&last));
+
+    // A browser on the result page sees a new vote arrive without reloading.
+    let shot = result_page_updates_live(&result, &vote, &voter_id(3000));
+    last.insert(voter_id(3000), "b");
+    eprintln!("result page screenshot: {}", shot.display());
 
     // The whole server restarts (pods keep running in their shims meanwhile): the app comes
     // back with the tally intact.
