@@ -1,5 +1,5 @@
 //! Name arithmetic the cluster zone needs: building child names from API strings, the dashed
-//! IP form (`10-0-0-1`) used by pod and endpoint names, and reverse (`*.arpa`) names.
+//! IP form (`198-18-100-1`) used by pod and endpoint names, and reverse (`*.arpa`) names.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -16,7 +16,7 @@ pub(crate) fn child(parent: &Name, label: &str) -> Option<Name> {
 }
 
 /// The dashed form of an address, as CoreDNS names endpoints without a hostname:
-/// `10.0.0.1` → `10-0-0-1`, `fd00::1` → `fd00--1`.
+/// `198.18.100.1` → `198-18-100-1`, `fd00::1` → `fd00--1`.
 pub(crate) fn dashed(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string().replace('.', "-"),
@@ -24,7 +24,7 @@ pub(crate) fn dashed(ip: IpAddr) -> String {
     }
 }
 
-/// Parses a dashed address label back (`10-0-0-1`, `fd00--1`), case-insensitively.
+/// Parses a dashed address label back (`198-18-100-1`, `fd00--1`), case-insensitively.
 pub(crate) fn undashed(label: &[u8]) -> Option<IpAddr> {
     let text = std::str::from_utf8(label).ok()?;
     if text.is_empty() || text.len() > 45 {
@@ -55,11 +55,11 @@ mod tests {
 
     #[test]
     fn dashed_round_trips() {
-        for ip in ["10.0.0.1", "fd00::1", "2001:db8::a:b", "::1"] {
+        for ip in ["198.18.100.1", "fd00::1", "2001:db8::a:b", "::1"] {
             let ip: IpAddr = ip.parse().unwrap();
             assert_eq!(undashed(dashed(ip).as_bytes()), Some(ip));
         }
-        assert_eq!(dashed("10.1.2.3".parse().unwrap()), "10-1-2-3");
+        assert_eq!(dashed("198.18.2.3".parse().unwrap()), "198-18-2-3");
         assert_eq!(dashed("fd00::1".parse().unwrap()), "fd00--1");
         assert_eq!(undashed(b"FD00--1"), Some("fd00::1".parse().unwrap()));
         assert_eq!(undashed(b"web-0"), None);
@@ -84,12 +84,12 @@ mod tests {
     #[test]
     fn reverse_names() {
         assert_eq!(
-            reverse_ip(&name("1.0.96.10.in-addr.arpa.")),
-            Some("10.96.0.1".parse().unwrap())
+            reverse_ip(&name("1.0.19.198.in-addr.arpa.")),
+            Some("198.19.0.1".parse().unwrap())
         );
         let v6 = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa.";
         assert_eq!(reverse_ip(&name(v6)), Some("fd00::1".parse().unwrap()));
-        assert_eq!(reverse_ip(&name("96.10.in-addr.arpa.")), None);
+        assert_eq!(reverse_ip(&name("19.198.in-addr.arpa.")), None);
         assert_eq!(reverse_ip(&name("x.in-addr.arpa.")), None);
         assert_eq!(reverse_ip(&name("example.com.")), None);
     }

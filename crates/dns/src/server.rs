@@ -339,19 +339,19 @@ mod tests {
         let text = "\
 # generated
 search example.internal
-nameserver 10.0.0.2
+nameserver 198.18.100.2
 nameserver   2001:db8::53   # trailing comment
 nameserver fe80::1%2
 nameserver fe80::1%eth0
 nameserver not-an-ip
 nameserver
-;nameserver 10.9.9.9
+;nameserver 198.18.99.9
 options ndots:5
-nameserver 10.0.0.2
+nameserver 198.18.100.2
 nameserver 127.0.0.53
 ";
         let expected: Vec<SocketAddr> = vec![
-            "10.0.0.2:53".parse().unwrap(),
+            "198.18.100.2:53".parse().unwrap(),
             "[2001:db8::53]:53".parse().unwrap(),
             SocketAddrV6::new("fe80::1".parse().unwrap(), 53, 0, 2).into(),
             "127.0.0.53:53".parse().unwrap(),

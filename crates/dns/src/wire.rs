@@ -177,7 +177,7 @@ mod tests {
         msg.metadata.response_code = ResponseCode::NoError;
         let name = request.queries[0].name().clone();
         for i in 0..records {
-            let rdata = RData::A(A::new(10, 0, 0, i));
+            let rdata = RData::A(A::new(198, 18, 100, i));
             msg.answers.push(Record::from_rdata(name.clone(), 5, rdata));
         }
         msg

@@ -81,14 +81,19 @@ fn slice(ns: &str, name: &str, svc: &str, ips: &[String]) -> EndpointSlice {
     }
 }
 
-/// `web` (ClusterIP 10.96.0.10) and headless `many` with 100 endpoints.
+/// `web` (ClusterIP 198.19.0.30) and headless `many` with 100 endpoints.
 fn cluster_records() -> Arc<RwLock<Records>> {
     let mut records = Records::new("cluster.local").expect("domain");
-    records.apply_service(&service("default", "web", "10.96.0.10"));
+    records.apply_service(&service("default", "web", "198.19.0.30"));
     records.apply_service(&service("default", "many", "None"));
     let ips: Vec<String> = (1..=100).map(|i| format!("10.1.0.{i}")).collect();
     records.apply_slice(&slice("default", "many-1", "many", &ips));
-    records.apply_slice(&slice("default", "web-1", "web", &["10.1.1.1".to_owned()]));
+    records.apply_slice(&slice(
+        "default",
+        "web-1",
+        "web",
+        &["198.18.1.1".to_owned()],
+    ));
     Arc::new(RwLock::new(records))
 }
 
@@ -283,7 +288,7 @@ async fn udp_answers_cluster_names() {
     .await;
     assert_eq!(msg.metadata.response_code, ResponseCode::NoError);
     assert!(msg.metadata.authoritative);
-    assert_eq!(a_records(&msg), vec![Ipv4Addr::new(10, 96, 0, 10)]);
+    assert_eq!(a_records(&msg), vec![Ipv4Addr::new(198, 19, 0, 30)]);
 
     let (srv, _) = udp(
         server,
@@ -299,7 +304,7 @@ async fn udp_answers_cluster_names() {
     assert!(matches!(&srv.answers[0].data, RData::SRV(s) if s.port == 80));
     assert_eq!(
         addresses(&srv.additionals),
-        vec![Ipv4Addr::new(10, 96, 0, 10)]
+        vec![Ipv4Addr::new(198, 19, 0, 30)]
     );
 
     let (nx, _) = udp(
@@ -321,10 +326,10 @@ async fn tcp_answers_several_queries_per_connection() {
         &query(10, "web.default.svc.cluster.local.", RecordType::A, None),
     )
     .await;
-    assert_eq!(a_records(&web), vec![Ipv4Addr::new(10, 96, 0, 10)]);
+    assert_eq!(a_records(&web), vec![Ipv4Addr::new(198, 19, 0, 30)]);
     let ptr = tcp_send(
         &mut stream,
-        &query(11, "10.0.96.10.in-addr.arpa.", RecordType::PTR, None),
+        &query(11, "30.0.19.198.in-addr.arpa.", RecordType::PTR, None),
     )
     .await;
     assert!(
@@ -371,9 +376,9 @@ async fn updates_to_records_are_served_at_once() {
     dns.records()
         .write()
         .expect("lock")
-        .apply_service(&service("default", "late", "10.96.0.99"));
+        .apply_service(&service("default", "late", "198.19.0.99"));
     let (after, _) = udp(server, &query(31, name, RecordType::A, None)).await;
-    assert_eq!(a_records(&after), vec![Ipv4Addr::new(10, 96, 0, 99)]);
+    assert_eq!(a_records(&after), vec![Ipv4Addr::new(198, 19, 0, 99)]);
 }
 
 #[tokio::test]
@@ -482,7 +487,7 @@ async fn broken_packets_get_formerr_or_nothing() {
         &query(82, "web.default.svc.cluster.local.", RecordType::A, None),
     )
     .await;
-    assert_eq!(a_records(&msg), vec![Ipv4Addr::new(10, 96, 0, 10)]);
+    assert_eq!(a_records(&msg), vec![Ipv4Addr::new(198, 19, 0, 30)]);
 }
 
 #[tokio::test]

@@ -30,6 +30,8 @@ struct Lab {
     node: String,
     pods: Vec<String>,
     servers: Vec<Child>,
+    /// The httpd document roots.
+    docroots: Vec<std::path::PathBuf>,
 }
 
 impl Drop for Lab {
@@ -40,6 +42,9 @@ impl Drop for Lab {
         }
         for ns in self.pods.iter().chain([&self.node]) {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+        for dir in &self.docroots {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
@@ -52,6 +57,7 @@ impl Lab {
             node: format!("rnode-{id}"),
             pods: Vec::new(),
             servers: Vec::new(),
+            docroots: Vec::new(),
         };
         let node = lab.node.clone();
         sh(&["ip", "netns", "add", &node]);
@@ -122,6 +128,7 @@ impl Lab {
             std::env::temp_dir().join(format!("rudder-proxy-test-{}-{i}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), format!("pod{i}\n")).unwrap();
+        self.docroots.push(dir.clone());
         let child = Command::new("ip")
             .args([
                 "netns",

@@ -212,8 +212,8 @@ async fn run_node(
             apiserver::logs::register(Arc::new(AgentLogs(agent.shared.config.data_dir.clone())));
             let client = agent.shared.client.clone();
             let cidr = agent.shared.pod_cidr.clone();
+            // Never returns; the agent lives as long as this task.
             node_network::run(client, network, cidr).await;
-            std::future::pending::<()>().await;
             drop(agent);
         }
         Err(e) => tracing::error!(

@@ -32,7 +32,7 @@ pub fn upstreams_from(path: &str) -> Vec<SocketAddr> {
 }
 
 /// Runs the service proxy and node routes and, once the node has a pod CIDR, cluster DNS on
-/// its gateway; returns only if DNS cannot start.
+/// its gateway; never returns (dropping the future stops them all).
 pub async fn run(
     client: kube::Client,
     config: NodeNetwork,
@@ -54,24 +54,32 @@ pub async fn run(
         config.node_name.clone(),
     )));
 
-    let cidr = match pod_cidr.wait_for(Option::is_some).await {
-        Ok(cidr) => cidr.clone().unwrap_or_default(),
-        Err(_) => return,
-    };
+    // DNS failing to start is logged; the proxy and routes keep running regardless.
+    let _dns = serve_dns(&client, &config, &mut pod_cidr).await;
+    std::future::pending::<()>().await;
+}
+
+/// Once the node has a pod CIDR: cluster DNS on its gateway, advertised in `kube-dns`.
+async fn serve_dns(
+    client: &kube::Client,
+    config: &NodeNetwork,
+    pod_cidr: &mut tokio::sync::watch::Receiver<Option<String>>,
+) -> Option<dns::DnsHandle> {
+    let cidr = pod_cidr.wait_for(Option::is_some).await.ok()?.clone()?;
     let Some(gateway) = gateway(&cidr) else {
         tracing::error!(%cidr, "cluster DNS not started: the pod CIDR is not an IPv4 network");
-        return;
+        return None;
     };
     let dns_config = dns::DnsConfig {
         domain: config.cluster_domain.clone(),
         listen: vec![SocketAddr::new(IpAddr::V4(gateway), 53)],
         upstreams: config.dns_upstreams.clone(),
     };
-    let _dns = match dns::start(client.clone(), dns_config).await {
+    let handle = match dns::start(client.clone(), dns_config).await {
         Ok(handle) => handle,
         Err(e) => {
             tracing::error!(error = %e, "cluster DNS not started");
-            return;
+            return None;
         }
     };
     let mut delay = Duration::from_millis(200);
@@ -81,7 +89,7 @@ pub async fn run(
         delay = (delay * 2).min(Duration::from_secs(10));
     }
     tracing::info!(%gateway, "cluster DNS serving and advertised");
-    std::future::pending::<()>().await;
+    Some(handle)
 }
 
 /// Aborts a task when dropped, so the proxy stops with the node.

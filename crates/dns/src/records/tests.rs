@@ -220,9 +220,9 @@ fn with_headless_db(publish_not_ready: bool) -> Records {
         "db-abc",
         "db",
         vec![
-            endpoint("10.1.0.4", Some("db-0"), true),
-            endpoint("10.1.0.5", None, true),
-            endpoint("10.1.0.6", Some("db-2"), false),
+            endpoint("198.18.0.4", Some("db-0"), true),
+            endpoint("198.18.0.5", None, true),
+            endpoint("198.18.0.6", Some("db-2"), false),
         ],
         &[("pg", "TCP", 5432)],
     ));
@@ -234,14 +234,14 @@ fn with_headless_db(publish_not_ready: bool) -> Records {
 #[test]
 fn cluster_ip_service_resolves_to_its_virtual_ip() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     let msg = ask(&r, WEB, RecordType::A);
     assert_eq!(msg.metadata.response_code, ResponseCode::NoError);
     assert_eq!(msg.metadata.message_type, MessageType::Response);
     assert_eq!(msg.metadata.id, 4242);
     assert!(msg.metadata.authoritative);
     assert!(msg.metadata.recursion_desired, "RD is echoed");
-    assert_eq!(addresses(&msg.answers), vec![ip("10.96.0.10")]);
+    assert_eq!(addresses(&msg.answers), vec![ip("198.19.0.30")]);
     assert_eq!(msg.answers[0].name, name(WEB));
     assert_eq!(msg.answers[0].ttl, DEFAULT_TTL);
     assert_eq!(
@@ -255,9 +255,9 @@ fn cluster_ip_service_resolves_to_its_virtual_ip() {
 #[test]
 fn lookups_ignore_case_and_echo_the_question_spelling() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     let msg = ask(&r, "WEB.Default.SVC.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&msg.answers), vec![ip("10.96.0.10")]);
+    assert_eq!(addresses(&msg.answers), vec![ip("198.19.0.30")]);
     assert_eq!(
         msg.answers[0].name.to_ascii(),
         "WEB.Default.SVC.cluster.local."
@@ -270,11 +270,11 @@ fn dual_stack_service_answers_each_family_separately() {
     r.apply_service(&cluster_ip(
         "default",
         "web",
-        &["10.96.0.10", "fd00:96::10"],
+        &["198.19.0.30", "fd00:96::10"],
         &[],
     ));
     let a = ask(&r, WEB, RecordType::A);
-    assert_eq!(addresses(&a.answers), vec![ip("10.96.0.10")]);
+    assert_eq!(addresses(&a.answers), vec![ip("198.19.0.30")]);
     let aaaa = ask(&r, WEB, RecordType::AAAA);
     assert_eq!(addresses(&aaaa.answers), vec![ip("fd00:96::10")]);
 }
@@ -295,7 +295,7 @@ fn headless_service_resolves_to_ready_endpoints_only() {
     assert_eq!(msg.metadata.response_code, ResponseCode::NoError);
     assert_eq!(
         addresses(&msg.answers),
-        vec![ip("10.1.0.4"), ip("10.1.0.5")]
+        vec![ip("198.18.0.4"), ip("198.18.0.5")]
     );
 }
 
@@ -305,23 +305,27 @@ fn publish_not_ready_addresses_includes_unready_endpoints() {
     let msg = ask(&r, DB, RecordType::A);
     assert_eq!(
         addresses(&msg.answers),
-        vec![ip("10.1.0.4"), ip("10.1.0.5"), ip("10.1.0.6")]
+        vec![ip("198.18.0.4"), ip("198.18.0.5"), ip("198.18.0.6")]
     );
     let host = ask(&r, "db-2.db.default.svc.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&host.answers), vec![ip("10.1.0.6")]);
+    assert_eq!(addresses(&host.answers), vec![ip("198.18.0.6")]);
 }
 
 #[test]
 fn endpoints_get_hostname_and_dashed_names() {
     let r = with_headless_db(false);
     let host = ask(&r, "db-0.db.default.svc.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&host.answers), vec![ip("10.1.0.4")]);
-    let dashed = ask(&r, "10-1-0-5.db.default.svc.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&dashed.answers), vec![ip("10.1.0.5")]);
+    assert_eq!(addresses(&host.answers), vec![ip("198.18.0.4")]);
+    let dashed = ask(
+        &r,
+        "198-18-0-5.db.default.svc.cluster.local.",
+        RecordType::A,
+    );
+    assert_eq!(addresses(&dashed.answers), vec![ip("198.18.0.5")]);
     // An endpoint with a hostname is named only by it, and unready ones not at all.
     assert_nxdomain(&ask(
         &r,
-        "10-1-0-4.db.default.svc.cluster.local.",
+        "198-18-0-4.db.default.svc.cluster.local.",
         RecordType::A,
     ));
     assert_nxdomain(&ask(
@@ -338,14 +342,14 @@ fn slices_arriving_before_their_service_count_once_it_exists() {
         "default",
         "db-abc",
         "db",
-        vec![endpoint("10.1.0.4", None, true)],
+        vec![endpoint("198.18.0.4", None, true)],
         &[],
     ));
     assert_nxdomain(&ask(&r, DB, RecordType::A));
     r.apply_service(&headless("default", "db", &[]));
     assert_eq!(
         addresses(&ask(&r, DB, RecordType::A).answers),
-        vec![ip("10.1.0.4")]
+        vec![ip("198.18.0.4")]
     );
 }
 
@@ -357,19 +361,19 @@ fn endpoints_of_several_slices_are_merged() {
         "default",
         "db-a",
         "db",
-        vec![endpoint("10.1.0.4", None, true)],
+        vec![endpoint("198.18.0.4", None, true)],
         &[],
     ));
     r.apply_slice(&slice(
         "default",
         "db-b",
         "db",
-        vec![endpoint("10.1.0.9", None, true)],
+        vec![endpoint("198.18.0.9", None, true)],
         &[],
     ));
     assert_eq!(
         addresses(&ask(&r, DB, RecordType::A).answers),
-        vec![ip("10.1.0.4"), ip("10.1.0.9")]
+        vec![ip("198.18.0.4"), ip("198.18.0.9")]
     );
 }
 
@@ -378,13 +382,13 @@ fn relabelled_slice_moves_to_its_new_service() {
     let mut r = records();
     r.apply_service(&headless("default", "db", &[]));
     r.apply_service(&headless("default", "cache", &[]));
-    let eps = vec![endpoint("10.1.0.4", None, true)];
+    let eps = vec![endpoint("198.18.0.4", None, true)];
     r.apply_slice(&slice("default", "s", "db", eps.clone(), &[]));
     assert_eq!(addresses(&ask(&r, DB, RecordType::A).answers).len(), 1);
     r.apply_slice(&slice("default", "s", "cache", eps, &[]));
     assert_nodata(&ask(&r, DB, RecordType::A));
     let cache = ask(&r, "cache.default.svc.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&cache.answers), vec![ip("10.1.0.4")]);
+    assert_eq!(addresses(&cache.answers), vec![ip("198.18.0.4")]);
 }
 
 // ---- SRV ------------------------------------------------------------------------------------
@@ -401,7 +405,7 @@ fn srv_for_named_port_of_headless_service_lists_endpoints_with_addresses() {
     assert_eq!(
         srv_targets(&msg),
         vec![
-            (5432, name("10-1-0-5.db.default.svc.cluster.local.")),
+            (5432, name("198-18-0-5.db.default.svc.cluster.local.")),
             (5432, name("db-0.db.default.svc.cluster.local.")),
         ]
     );
@@ -413,7 +417,7 @@ fn srv_for_named_port_of_headless_service_lists_endpoints_with_addresses() {
     }
     assert_eq!(
         addresses(&msg.additionals),
-        vec![ip("10.1.0.4"), ip("10.1.0.5")]
+        vec![ip("198.18.0.4"), ip("198.18.0.5")]
     );
     let names: Vec<&Name> = msg.additionals.iter().map(|r| &r.name).collect();
     assert!(names.contains(&&name("db-0.db.default.svc.cluster.local.")));
@@ -425,7 +429,7 @@ fn srv_for_cluster_ip_service_targets_the_service() {
     r.apply_service(&cluster_ip(
         "default",
         "web",
-        &["10.96.0.10"],
+        &["198.19.0.30"],
         &[("http", "TCP", 80), ("dns", "UDP", 53), ("", "TCP", 9000)],
     ));
     let http = ask(
@@ -434,7 +438,7 @@ fn srv_for_cluster_ip_service_targets_the_service() {
         RecordType::SRV,
     );
     assert_eq!(srv_targets(&http), vec![(80, name(WEB))]);
-    assert_eq!(addresses(&http.additionals), vec![ip("10.96.0.10")]);
+    assert_eq!(addresses(&http.additionals), vec![ip("198.19.0.30")]);
     let dns = ask(
         &r,
         "_dns._udp.web.default.svc.cluster.local.",
@@ -497,26 +501,26 @@ fn external_name_with_invalid_target_has_no_records() {
 #[test]
 fn ptr_for_cluster_ip_names_the_service() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
-    let msg = ask(&r, "10.0.96.10.in-addr.arpa.", RecordType::PTR);
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
+    let msg = ask(&r, "30.0.19.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(msg.metadata.response_code, ResponseCode::NoError);
     assert!(msg.metadata.authoritative);
     assert_eq!(ptr_targets(&msg), vec![name(WEB)]);
-    assert_eq!(msg.answers[0].name, name("10.0.96.10.in-addr.arpa."));
+    assert_eq!(msg.answers[0].name, name("30.0.19.198.in-addr.arpa."));
 }
 
 #[test]
 fn ptr_for_endpoints_names_the_endpoint() {
     let r = with_headless_db(false);
-    let host = ask(&r, "4.0.1.10.in-addr.arpa.", RecordType::PTR);
+    let host = ask(&r, "4.0.18.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(
         ptr_targets(&host),
         vec![name("db-0.db.default.svc.cluster.local.")]
     );
-    let dashed = ask(&r, "5.0.1.10.in-addr.arpa.", RecordType::PTR);
+    let dashed = ask(&r, "5.0.18.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(
         ptr_targets(&dashed),
-        vec![name("10-1-0-5.db.default.svc.cluster.local.")]
+        vec![name("198-18-0-5.db.default.svc.cluster.local.")]
     );
 }
 
@@ -531,7 +535,7 @@ fn ptr_for_ipv6_cluster_ip() {
 #[test]
 fn reverse_names_of_unknown_addresses_are_forwarded() {
     let r = with_headless_db(false);
-    let request = query("6.0.1.10.in-addr.arpa.", RecordType::PTR);
+    let request = query("6.0.18.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(r.answer(&request), Answer::Forward, "unready endpoint");
     let request = query("8.8.8.8.in-addr.arpa.", RecordType::PTR);
     assert_eq!(r.answer(&request), Answer::Forward);
@@ -542,7 +546,7 @@ fn reverse_names_of_unknown_addresses_are_forwarded() {
 #[test]
 fn unknown_names_in_the_zone_are_nxdomain_with_soa() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     for qname in [
         "nope.default.svc.cluster.local.",
         "web.other.svc.cluster.local.",
@@ -558,7 +562,7 @@ fn unknown_names_in_the_zone_are_nxdomain_with_soa() {
 #[test]
 fn existing_names_without_the_type_are_nodata() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     assert_nodata(&ask(&r, WEB, RecordType::AAAA));
     assert_nodata(&ask(&r, WEB, RecordType::TXT));
     assert_nodata(&ask(&r, WEB, RecordType::MX));
@@ -576,7 +580,7 @@ fn namespace_without_services_does_not_exist() {
 #[test]
 fn names_outside_the_zone_are_forwarded() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     for qname in [
         "example.org.",
         "local.",
@@ -613,8 +617,8 @@ fn dns_version_is_served_as_txt() {
 #[test]
 fn pod_names_resolve_to_their_dashed_address() {
     let r = records();
-    let msg = ask(&r, "10-1-2-3.default.pod.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&msg.answers), vec![ip("10.1.2.3")]);
+    let msg = ask(&r, "198-18-2-3.default.pod.cluster.local.", RecordType::A);
+    assert_eq!(addresses(&msg.answers), vec![ip("198.18.2.3")]);
     assert_nxdomain(&ask(
         &r,
         "not-an-ip.default.pod.cluster.local.",
@@ -625,7 +629,7 @@ fn pod_names_resolve_to_their_dashed_address() {
 #[test]
 fn edns_is_echoed_with_our_payload_size() {
     let mut r = records();
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
     let mut request = query(WEB, RecordType::A);
     let mut edns = Edns::new();
     edns.set_max_payload(4096);
@@ -666,7 +670,7 @@ fn deleting_a_service_withdraws_its_names() {
     r.apply_service(&cluster_ip(
         "default",
         "web",
-        &["10.96.0.10"],
+        &["198.19.0.30"],
         &[("http", "TCP", 80)],
     ));
     let before = r.serial();
@@ -679,7 +683,7 @@ fn deleting_a_service_withdraws_its_names() {
         RecordType::SRV,
     ));
     assert_nxdomain(&ask(&r, "default.svc.cluster.local.", RecordType::A));
-    let request = query("10.0.96.10.in-addr.arpa.", RecordType::PTR);
+    let request = query("30.0.19.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(r.answer(&request), Answer::Forward);
 }
 
@@ -693,7 +697,7 @@ fn deleting_a_slice_withdraws_its_endpoints() {
         "db-0.db.default.svc.cluster.local.",
         RecordType::A,
     ));
-    let request = query("4.0.1.10.in-addr.arpa.", RecordType::PTR);
+    let request = query("4.0.18.198.in-addr.arpa.", RecordType::PTR);
     assert_eq!(r.answer(&request), Answer::Forward);
 }
 
@@ -704,21 +708,21 @@ fn updating_a_slice_replaces_its_endpoints() {
         "default",
         "db-abc",
         "db",
-        vec![endpoint("10.1.0.7", Some("db-0"), true)],
+        vec![endpoint("198.18.0.7", Some("db-0"), true)],
         &[],
     ));
     let host = ask(&r, "db-0.db.default.svc.cluster.local.", RecordType::A);
-    assert_eq!(addresses(&host.answers), vec![ip("10.1.0.7")]);
+    assert_eq!(addresses(&host.answers), vec![ip("198.18.0.7")]);
     assert_eq!(
         addresses(&ask(&r, DB, RecordType::A).answers),
-        vec![ip("10.1.0.7")]
+        vec![ip("198.18.0.7")]
     );
 }
 
 #[test]
 fn unchanged_apply_keeps_the_serial() {
     let mut r = records();
-    let svc = cluster_ip("default", "web", &["10.96.0.10"], &[]);
+    let svc = cluster_ip("default", "web", &["198.19.0.30"], &[]);
     r.apply_service(&svc);
     let serial = r.serial();
     r.apply_service(&svc);
@@ -728,14 +732,14 @@ fn unchanged_apply_keeps_the_serial() {
 #[test]
 fn relist_drops_vanished_objects_and_keeps_the_rest() {
     let mut r = with_headless_db(false);
-    r.apply_service(&cluster_ip("default", "web", &["10.96.0.10"], &[]));
-    r.apply_service(&cluster_ip("other", "api", &["10.96.0.20"], &[]));
-    let web = cluster_ip("default", "web", &["10.96.0.10"], &[]);
+    r.apply_service(&cluster_ip("default", "web", &["198.19.0.30"], &[]));
+    r.apply_service(&cluster_ip("other", "api", &["198.19.0.20"], &[]));
+    let web = cluster_ip("default", "web", &["198.19.0.30"], &[]);
     let db = headless("default", "db", &[("pg", "TCP", 5432)]);
     r.replace_all([&web, &db], std::iter::empty());
     assert_eq!(
         addresses(&ask(&r, WEB, RecordType::A).answers),
-        vec![ip("10.96.0.10")]
+        vec![ip("198.19.0.30")]
     );
     assert_nxdomain(&ask(&r, "api.other.svc.cluster.local.", RecordType::A));
     // The slice vanished too, so the headless service has no addresses left.
@@ -750,13 +754,13 @@ fn relist_applies_new_objects() {
         "default",
         "db-abc",
         "db",
-        vec![endpoint("10.1.0.4", None, true)],
+        vec![endpoint("198.18.0.4", None, true)],
         &[],
     );
     r.replace_all([&db], [&s]);
     assert_eq!(
         addresses(&ask(&r, DB, RecordType::A).answers),
-        vec![ip("10.1.0.4")]
+        vec![ip("198.18.0.4")]
     );
 }
 
