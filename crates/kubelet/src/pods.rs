@@ -754,6 +754,17 @@ impl Worker {
             );
         }
         let spec = pod.spec.clone().unwrap_or_default();
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        if !self.terminal && matches!(phase, Some("Succeeded" | "Failed")) {
+            // Finished (perhaps before this agent restarted, or failed by eviction): a pod in
+            // a terminal phase never runs again.
+            self.terminal = true;
+            if let Some(sb) = &self.sandbox {
+                if let Err(e) = self.sh.runtime.stop_pod_sandbox(&sb.id).await {
+                    tracing::debug!(error = %e, "stopping the sandbox of a finished pod");
+                }
+            }
+        }
         if self.terminal {
             return Duration::from_secs(60);
         }

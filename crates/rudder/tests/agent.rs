@@ -14,29 +14,11 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{eventually, AgentCleanup, Cluster};
+use common::{eventually, list_sandboxes, AgentCleanup, Cluster};
 use serde_json::{json, Value};
 
 const NODE: &str = "rudder-agent-e2e";
 const WAIT: Duration = Duration::from_secs(60);
-
-async fn sandboxes(socket: &Path) -> Vec<cri::api::PodSandbox> {
-    let client = cri::RuntimeClient::connect(socket).await.expect("CRI");
-    client.list_pod_sandbox(None).await.expect("ListPodSandbox")
-}
-
-fn list_sandboxes(socket: &Path) -> Vec<cri::api::PodSandbox> {
-    let socket = socket.to_path_buf();
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(sandboxes(&socket))
-    })
-    .join()
-    .unwrap()
-}
 
 fn pod(c: &Cluster, name: &str) -> Option<Value> {
     let out = c.kubectl(&["get", "pod", name, "-o", "json"]);

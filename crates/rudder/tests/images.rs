@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{eventually, AgentCleanup, Cluster};
+use common::{eventually, list_sandboxes, AgentCleanup, Cluster};
 use cri::oci::{build_image, ImageConfig, ImageSpec, LayerBuilder};
 use serde_json::json;
 
@@ -85,4 +85,15 @@ fn dropped_archives_are_imported_at_start() {
     });
     let line = log.lines().find(|l| l.contains("tools.tar")).unwrap_or("");
     assert!(line.contains("Unchanged"), "{log}");
+
+    // The finished pod does not run again on the restarted node.
+    let socket = c.data_dir().join("agent/containerd/containerd.sock");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        c.json(&["get", "pod", "tools"])["status"]["phase"],
+        "Succeeded"
+    );
+    // (Its sandbox was removed before the restart; none may have been made for it since.)
+    let sandboxes = list_sandboxes(&socket);
+    assert!(sandboxes.is_empty(), "{sandboxes:?}");
 }

@@ -328,3 +328,22 @@ fn remove_cgroups(root: &str) {
         let _ = std::fs::remove_dir(&dir);
     }
 }
+
+async fn sandboxes(socket: &Path) -> Vec<cri::api::PodSandbox> {
+    let client = cri::RuntimeClient::connect(socket).await.expect("CRI");
+    client.list_pod_sandbox(None).await.expect("ListPodSandbox")
+}
+
+/// The pod sandboxes a containerd holds (through its CRI socket).
+pub fn list_sandboxes(socket: &Path) -> Vec<cri::api::PodSandbox> {
+    let socket = socket.to_path_buf();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(sandboxes(&socket))
+    })
+    .join()
+    .unwrap()
+}
