@@ -11,7 +11,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{eventually, list_sandboxes, AgentCleanup, Cluster};
