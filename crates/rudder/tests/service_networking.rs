@@ -70,6 +70,25 @@ fn run_script(c: &Cluster, ns: &str, name: &str, script: &str) -> String {
     log
 }
 
+/// `kubectl expose deployment web` as a Service `name` of `type_` on `port` (to httpd's 8080).
+fn expose_web(c: &Cluster, name: &str, type_: &str, port: &str) {
+    c.ok(&[
+        "expose",
+        "deployment",
+        "web",
+        "-n",
+        "shop",
+        "--name",
+        name,
+        "--type",
+        type_,
+        "--port",
+        port,
+        "--target-port",
+        "8080",
+    ]);
+}
+
 /// Pod name → IP of the web pods.
 fn web_pods(c: &Cluster) -> BTreeMap<String, String> {
     let pods = c.json(&["get", "pods", "-n", "shop", "-l", "app=web"]);
@@ -165,21 +184,7 @@ fn services_and_dns_reach_ready_pods() {
     for svc in [web, headless, nothing] {
         c.ok_stdin(&["apply", "-f", "-"], &svc.to_string());
     }
-    c.ok(&[
-        "expose",
-        "deployment",
-        "web",
-        "-n",
-        "shop",
-        "--name",
-        "web-np",
-        "--type",
-        "NodePort",
-        "--port",
-        "80",
-        "--target-port",
-        "8080",
-    ]);
+    expose_web(&c, "web-np", "NodePort", "80");
     c.ok(&[
         "rollout",
         "status",
@@ -275,21 +280,7 @@ fn services_and_dns_reach_ready_pods() {
     assert_eq!(hits(&log, &pods).values().sum::<usize>(), 1, "{log}");
 
     // --- A LoadBalancer Service is served on the node's address.
-    c.ok(&[
-        "expose",
-        "deployment",
-        "web",
-        "-n",
-        "shop",
-        "--name",
-        "web-lb",
-        "--type",
-        "LoadBalancer",
-        "--port",
-        "8081",
-        "--target-port",
-        "8080",
-    ]);
+    expose_web(&c, "web-lb", "LoadBalancer", "8081");
     let node_ip = c.ok(&[
         "get",
         "node",

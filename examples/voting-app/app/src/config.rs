@@ -30,7 +30,7 @@ pub fn string(env: &impl Fn(&str) -> Option<String>, name: &str, default: &str) 
 
 /// A port setting with a default. Port 0 is allowed: the OS picks one and the binary logs it.
 ///
-/// Kubernetes' service links give every pod `REDIS_PORT=tcp://10.0.0.7:6379` when a Service
+/// Kubernetes' service links give every pod `REDIS_PORT=tcp://198.19.0.7:6379` when a Service
 /// named `redis` exists, so a `scheme://host:port` value is accepted for its port.
 pub fn port(
     env: &impl Fn(&str) -> Option<String>,
@@ -188,12 +188,12 @@ mod tests {
         assert_eq!(option_names(&env), ("Tea".into(), "Dogs".into()));
         assert!(listen_addr(&env_of(&[("LISTEN_ADDR", "localhost")])).is_err());
         assert!(port(&env_of(&[("PORT", "70000")]), "PORT", 80).is_err());
-        assert!(port(&env_of(&[("PORT", "tcp://10.0.0.1")]), "PORT", 80).is_err());
+        assert!(port(&env_of(&[("PORT", "tcp://198.19.0.1")]), "PORT", 80).is_err());
     }
 
     #[test]
     fn accepts_kubernetes_service_link_ports() {
-        let env = env_of(&[("REDIS_PORT", "tcp://10.43.0.7:6380")]);
+        let env = env_of(&[("REDIS_PORT", "tcp://198.19.43.7:6380")]);
         assert_eq!(RedisSettings::from(&env).map(|r| r.port), Ok(6380));
     }
 

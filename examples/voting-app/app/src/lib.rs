@@ -20,6 +20,21 @@ pub mod ws;
 /// The Redis list votes travel through, as in the original app.
 pub const QUEUE: &str = "votes";
 
+/// The process exit status of a service's `run`: failure reasons go to stderr, prefixed with
+/// the service's name.
+pub fn exit_code(
+    service: &str,
+    result: Result<(), Box<dyn std::error::Error>>,
+) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{service}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// An error followed by its causes (`a: b: c`). tokio-postgres's own messages ("db error",
 /// "error connecting to server") say little without their sources.
 pub fn error_chain(e: &dyn std::error::Error) -> String {

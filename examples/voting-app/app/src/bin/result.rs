@@ -250,11 +250,5 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("result: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    voting_app::exit_code("result", run().await)
 }

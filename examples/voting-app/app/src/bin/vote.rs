@@ -217,11 +217,5 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("vote: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    voting_app::exit_code("vote", run().await)
 }
