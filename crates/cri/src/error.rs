@@ -45,6 +45,9 @@ pub enum Error {
     /// An image could not be built or imported.
     #[error("image: {0}")]
     Image(String),
+    /// A streaming session (exec, attach, port-forward) failed.
+    #[error("streaming: {0}")]
+    Stream(String),
 }
 
 impl Error {

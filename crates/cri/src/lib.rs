@@ -7,7 +7,9 @@
 //! - [`oci`]: reproducible OCI image layout archives built from local files;
 //! - [`images`]: the built-in images (the pause sandbox image, busybox) and their import into
 //!   containerd;
-//! - [`host_image`]: layers made of programs installed on this machine and their libraries.
+//! - [`host_image`]: layers made of programs installed on this machine and their libraries;
+//! - [`stream`]: the client side of the runtime's streaming server (exec, attach,
+//!   port-forward over SPDY).
 
 pub mod client;
 pub mod containerd;
@@ -15,6 +17,7 @@ pub mod error;
 pub mod host_image;
 pub mod images;
 pub mod oci;
+pub mod stream;
 
 /// The generated CRI v1 messages and gRPC client stubs (`runtime.v1`).
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -394,6 +394,61 @@ async fn sandbox_and_busybox_container_on_real_containerd() {
         .expect("Exec");
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
+    // A real exec over the streaming server: stdin in, stdout and stderr out, the exit code in
+    // the final Status.
+    let url = rt
+        .exec(api::ExecRequest {
+            container_id: container_id.clone(),
+            cmd: vec![
+                "sh".into(),
+                "-c".into(),
+                "read x; echo out:$x; echo err >&2; exit 3".into(),
+            ],
+            stdin: true,
+            stdout: true,
+            stderr: true,
+            ..Default::default()
+        })
+        .await
+        .expect("Exec");
+    let session = cri::stream::connect(&url, streaming::remotecommand::SPDY_EXEC_V4)
+        .await
+        .expect("SPDY upgrade");
+    let cmd = cri::stream::remote_command(
+        session,
+        cri::stream::Streams {
+            stdin: true,
+            stdout: true,
+            stderr: true,
+            tty: false,
+        },
+    )
+    .await
+    .expect("remote-command streams");
+    let stdin = cmd.stdin.unwrap();
+    stdin.writer.write(b"hello\n").await.unwrap();
+    stdin.writer.finish().await.unwrap();
+    let collect = |mut s: cri::stream::Stream| async move {
+        let mut out = Vec::new();
+        while let Some(b) = s.data.recv().await {
+            out.extend_from_slice(&b);
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let (out, err, status) = tokio::join!(
+        collect(cmd.stdout.unwrap()),
+        collect(cmd.stderr.unwrap()),
+        collect(cmd.error)
+    );
+    assert_eq!(out, "out:hello\n");
+    assert_eq!(err, "err\n");
+    let status: serde_json::Value = serde_json::from_str(&status).expect("Status JSON");
+    assert_eq!(
+        streaming::remotecommand::exit_code(&status),
+        Some(3),
+        "{status}"
+    );
+
     // Errors come back typed, not as panics.
     let missing = rt
         .container_status("no-such-container", false)
