@@ -13,6 +13,7 @@ pub mod join;
 pub mod logs;
 pub mod managed;
 pub mod metrics;
+pub mod node_proxy;
 pub mod openapi;
 pub mod pki;
 mod protobuf;
@@ -58,6 +59,8 @@ pub struct ApiServer {
     /// `host:port` clients reach this server at, for legacy discovery.
     pub advertise_address: String,
     pub(crate) services: services::ServiceAllocator,
+    /// How to reach node agents in other processes for exec, attach and port-forward.
+    pub(crate) kubelet_tls: std::sync::OnceLock<node_proxy::KubeletTls>,
 }
 
 /// The provisioner of the built-in `local-path` StorageClass.
@@ -124,7 +127,13 @@ impl ApiServer {
             metrics: metrics::Metrics::default(),
             advertise_address,
             services: services::ServiceAllocator::new(Default::default()),
+            kubelet_tls: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Lets exec, attach and port-forward reach node agents in other processes.
+    pub fn set_kubelet_tls(&self, tls: node_proxy::KubeletTls) {
+        let _ = self.kubelet_tls.set(tls);
     }
 
     /// Creates the system namespaces, the `default/kubernetes` and the `kube-system/kube-dns`
@@ -221,7 +230,7 @@ impl ApiServer {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let started = Instant::now();
-        let (parts, body) = req.into_parts();
+        let (mut parts, body) = req.into_parts();
         let mut verb = parts.method.as_str().to_string();
         let mut resource = String::new();
         let response = match request::parse_path(parts.uri.path()) {
@@ -235,7 +244,17 @@ impl ApiServer {
                     let q = Query::parse(parts.uri.query());
                     verb = metric_verb(&parts.method, &rr, &q, &parts.headers);
                     let mut warnings = Vec::new();
-                    let mut r = match self.resource(&parts, body, &rr, q, &mut warnings).await {
+                    let streaming = match (&rr.name, rr.subresource.as_deref()) {
+                        (Some(name), Some(sub)) if node_proxy::is_streaming(sub) => {
+                            Some(self.stream_to_node(&mut parts, &rr, name, sub).await)
+                        }
+                        _ => None,
+                    };
+                    let result = match streaming {
+                        Some(r) => r,
+                        None => self.resource(&parts, body, &rr, q, &mut warnings).await,
+                    };
+                    let mut r = match result {
                         Ok(r) => r,
                         Err(e) => error_response(&e),
                     };

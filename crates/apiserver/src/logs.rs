@@ -119,6 +119,40 @@ fn names(list: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
+/// The container a request names, or the pod's only (or `kubectl.kubernetes.io/default-container`)
+/// one; errors read as upstream's.
+pub(crate) fn pod_container(pod: &Value, name: &str, requested: Option<&str>) -> ApiResult<String> {
+    let spec = &pod["spec"];
+    let apps = names(spec.get("containers"));
+    let inits = names(spec.get("initContainers"));
+    let annotated = pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
+        .as_str()
+        .filter(|c| apps.iter().any(|a| a == c));
+    let container = match (requested.filter(|c| !c.is_empty()), annotated) {
+        (Some(c), _) | (None, Some(c)) => c.to_string(),
+        (None, None) if apps.len() == 1 => apps[0].clone(),
+        (None, None) => {
+            let mut msg = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                apps.join(" ")
+            );
+            if !inits.is_empty() {
+                msg.push_str(&format!(
+                    " or one of the init containers: [{}]",
+                    inits.join(" ")
+                ));
+            }
+            return Err(ApiError::bad_request(msg));
+        }
+    };
+    if !apps.contains(&container) && !inits.contains(&container) {
+        return Err(ApiError::bad_request(format!(
+            "container {container} is not valid for pod {name}"
+        )));
+    }
+    Ok(container)
+}
+
 fn text_body(text: String) -> Response<Body> {
     let body = http_body_util::Full::new(Bytes::from(text))
         .map_err(|never| match never {})
@@ -140,31 +174,7 @@ impl ApiServer {
         q: &Query,
     ) -> ApiResult<Response<Body>> {
         let pod = self.get(rr, name, Output::Json).await?;
-        let spec = &pod["spec"];
-        let apps = names(spec.get("containers"));
-        let inits = names(spec.get("initContainers"));
-        let container = match q.get("container").filter(|c| !c.is_empty()) {
-            Some(c) => c.to_string(),
-            None if apps.len() == 1 => apps[0].clone(),
-            None => {
-                let mut msg = format!(
-                    "a container name must be specified for pod {name}, choose one of: [{}]",
-                    apps.join(" ")
-                );
-                if !inits.is_empty() {
-                    msg.push_str(&format!(
-                        " or one of the init containers: [{}]",
-                        inits.join(" ")
-                    ));
-                }
-                return Err(ApiError::bad_request(msg));
-            }
-        };
-        if !apps.contains(&container) && !inits.contains(&container) {
-            return Err(ApiError::bad_request(format!(
-                "container {container} is not valid for pod {name}"
-            )));
-        }
+        let container = pod_container(&pod, name, q.get("container"))?;
         let statuses = pod["status"]["containerStatuses"]
             .as_array()
             .into_iter()

@@ -28,9 +28,11 @@ pub async fn connect(url: &str, protocol: &str) -> Result<Session> {
         .authority()
         .ok_or_else(|| stream_error(format!("streaming URL {url:?} has no host")))?
         .to_string();
-    let tcp = TcpStream::connect(&authority)
-        .await
-        .map_err(|e| stream_error(format!("connecting to the streaming server {authority}: {e}")))?;
+    let tcp = TcpStream::connect(&authority).await.map_err(|e| {
+        stream_error(format!(
+            "connecting to the streaming server {authority}: {e}"
+        ))
+    })?;
     let _ = tcp.set_nodelay(true);
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
         .await
@@ -69,7 +71,7 @@ pub struct RemoteCommand {
 }
 
 /// Which standard streams to open; with a TTY there is no stderr.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Streams {
     pub stdin: bool,
     pub stdout: bool,

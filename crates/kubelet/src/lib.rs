@@ -9,14 +9,19 @@
 //! - [`pods`]: the watch on this node's pods and one worker per pod;
 //! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
 //! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
-//! - [`events`]: core/v1 events about pods.
+//! - [`events`]: core/v1 events about pods;
+//! - [`server`]: the streaming endpoint (exec, attach, port-forward) the API server
+//!   forwards to; `exec` and `port_forward` relay to the runtime's streaming server.
 
 pub mod cni;
 pub mod dns;
 pub mod events;
+mod exec;
 pub mod node;
 pub mod pods;
+mod port_forward;
 pub mod probes;
+pub mod server;
 pub mod spec;
 
 use std::net::IpAddr;

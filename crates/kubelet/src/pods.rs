@@ -34,8 +34,8 @@ const RELIST: Duration = Duration::from_secs(1);
 
 const LABEL_POD_NAME: &str = "io.kubernetes.pod.name";
 const LABEL_POD_NAMESPACE: &str = "io.kubernetes.pod.namespace";
-const LABEL_POD_UID: &str = "io.kubernetes.pod.uid";
-const LABEL_CONTAINER_NAME: &str = "io.kubernetes.container.name";
+pub(crate) const LABEL_POD_UID: &str = "io.kubernetes.pod.uid";
+pub(crate) const LABEL_CONTAINER_NAME: &str = "io.kubernetes.container.name";
 
 type PodTx = watch::Sender<Option<Arc<Pod>>>;
 

@@ -210,6 +210,15 @@ async fn run_node(
         Ok(agent) => {
             tracing::info!(node = %agent.shared.config.node_name, "node agent started");
             apiserver::logs::register(Arc::new(AgentLogs(agent.shared.config.data_dir.clone())));
+            let streaming = kubelet::server::StreamingServer::new(agent.shared.clone());
+            apiserver::node_proxy::register_local(
+                &agent.shared.config.node_name,
+                Arc::new(move || {
+                    let (ours, theirs) = tokio::io::duplex(64 << 10);
+                    tokio::spawn(streaming.clone().serve_connection(theirs));
+                    Box::pin(ours)
+                }),
+            );
             let client = agent.shared.client.clone();
             let cidr = agent.shared.pod_cidr.clone();
             // Never returns; the agent lives as long as this task.
