@@ -6,10 +6,10 @@
 //! secret as a bearer token) for a client certificate `CN=system:node:NAME, O=system:nodes`.
 //! From then on it is an ordinary client-certificate user, as the embedded agent is.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use http::{Method, Request, Response, StatusCode};
-use rcgen::{CertificateParams, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose};
 use ring::digest;
 
 /// Where join requests are served.
@@ -103,20 +103,32 @@ impl Join {
         if !bearer.is_some_and(|b| constant_time_eq(b.as_bytes(), self.secret.as_bytes())) {
             return reply(StatusCode::UNAUTHORIZED, "invalid node token\n".into());
         }
-        let node = req.uri().query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("node="))
-                .map(str::to_string)
-        });
+        let params = || req.uri().query().unwrap_or("").split('&');
+        let node = params()
+            .find_map(|kv| kv.strip_prefix("node="))
+            .map(str::to_string);
+        let ips: Result<Vec<IpAddr>, _> = params()
+            .filter_map(|kv| kv.strip_prefix("ip="))
+            .map(str::parse)
+            .collect();
+        let Ok(ips) = ips else {
+            return reply(StatusCode::BAD_REQUEST, "ip must be an IP address\n".into());
+        };
         let Some(node) = node.filter(|n| valid_node_name(n)) else {
             return reply(
                 StatusCode::BAD_REQUEST,
                 "node must be a lowercase DNS name\n".into(),
             );
         };
-        match self.issue(&node) {
-            Ok((cert, key)) => {
-                let body = serde_json::json!({"certificate": cert, "key": key, "ca": self.ca_cert});
+        match self
+            .issue(&node)
+            .and_then(|c| Ok((c, self.issue_serving(&node, &ips)?)))
+        {
+            Ok(((cert, key), (serving_cert, serving_key))) => {
+                let body = serde_json::json!({
+                    "certificate": cert, "key": key, "ca": self.ca_cert,
+                    "servingCertificate": serving_cert, "servingKey": serving_key,
+                });
                 let mut r = reply(StatusCode::OK, body.to_string());
                 r.headers_mut().insert(
                     http::header::CONTENT_TYPE,
@@ -135,27 +147,30 @@ impl Join {
     }
 
     /// A client certificate and key for `system:node:<node>`, signed by the cluster CA.
-    fn issue(&self, node: &str) -> Result<(String, String), String> {
-        let ca_key_pem = std::fs::read_to_string(self.tls_dir.join("ca.key"))
-            .map_err(|e| format!("reading the CA key: {e}"))?;
-        let ca_key = KeyPair::from_pem(&ca_key_pem).map_err(|e| e.to_string())?;
-        let ca = crate::pki::ca_params()
-            .self_signed(&ca_key)
-            .map_err(|e| e.to_string())?;
-        let key = KeyPair::generate().map_err(|e| e.to_string())?;
-        let mut params = CertificateParams::default();
-        params.distinguished_name =
-            crate::pki::dn(&format!("system:node:{node}"), Some("system:nodes"));
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ];
-        crate::pki::validity(&mut params, 1);
-        let cert = params
-            .signed_by(&key, &ca, &ca_key)
-            .map_err(|e| e.to_string())?;
-        Ok((cert.pem(), key.serialize_pem()))
+    fn issue(&self, node: &str) -> std::io::Result<(String, String)> {
+        crate::pki::sign(
+            &self.tls_dir,
+            &format!("system:node:{node}"),
+            Some("system:nodes"),
+            crate::pki::Usage::Client,
+            &[],
+            1,
+        )
+    }
+
+    /// A serving certificate for the node's streaming endpoint, valid for its name and the
+    /// addresses it asked for.
+    fn issue_serving(&self, node: &str, ips: &[IpAddr]) -> std::io::Result<(String, String)> {
+        let mut sans = vec![node.to_string()];
+        sans.extend(ips.iter().map(IpAddr::to_string));
+        crate::pki::sign(
+            &self.tls_dir,
+            &format!("system:node:{node}"),
+            Some("system:nodes"),
+            crate::pki::Usage::Server,
+            &sans,
+            1,
+        )
     }
 }
 
@@ -216,6 +231,23 @@ mod tests {
         );
         let resp = j.handle(&req(Some(&good), "n1")).unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(
+            status(&req(Some(&good), "n1&ip=not-an-ip")),
+            StatusCode::BAD_REQUEST
+        );
+        let (serving, _) = j
+            .issue_serving("n1", &["198.18.254.2".parse().unwrap()])
+            .unwrap();
+        let der = rustls_pemfile::certs(&mut serving.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap();
+        let (_, parsed) = x509_parser::parse_x509_certificate(&der).unwrap();
+        let sans = parsed.subject_alternative_name().unwrap().unwrap();
+        assert!(sans.value.general_names.iter().any(|n| matches!(
+            n,
+            x509_parser::extensions::GeneralName::IPAddress(ip) if *ip == [198, 18, 254, 2]
+        )));
         let (cert, _) = j.issue("n1").unwrap();
         let der = rustls_pemfile::certs(&mut cert.as_bytes())
             .next()

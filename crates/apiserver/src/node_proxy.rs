@@ -52,6 +52,32 @@ pub struct KubeletTls {
     pub config: Arc<rustls::ClientConfig>,
 }
 
+impl KubeletTls {
+    /// Trusts serving certificates signed by `ca_pem`; authenticates with `cert_pem`/`key_pem`.
+    pub fn new(ca_pem: &str, cert_pem: &str, key_pem: &str) -> std::io::Result<KubeletTls> {
+        let err = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+        let mut roots = rustls::RootCertStore::empty();
+        for c in rustls_pemfile::certs(&mut ca_pem.as_bytes()) {
+            roots.add(c?).map_err(|e| err(&e))?;
+        }
+        let chain =
+            rustls_pemfile::certs(&mut cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
+        let key = rustls_pemfile::private_key(&mut key_pem.as_bytes())?
+            .ok_or_else(|| err(&"no private key in PEM"))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| err(&e))?
+            .with_root_certificates(roots)
+            .with_client_auth_cert(chain, key)
+            .map_err(|e| err(&e))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(KubeletTls {
+            config: Arc::new(config),
+        })
+    }
+}
+
 /// Subresources forwarded to the node.
 pub(crate) fn is_streaming(subresource: &str) -> bool {
     matches!(subresource, "exec" | "attach" | "portforward")

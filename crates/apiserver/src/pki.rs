@@ -71,7 +71,81 @@ fn err(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
+/// What a certificate issued by [`sign`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    Client,
+    Server,
+}
+
+/// Issues a certificate for `cn` (organization `org`, subject alternative names `sans`:
+/// IP addresses or DNS names) signed by the CA whose key is in `tls_dir/ca.key`.
+/// Returns the certificate and its new key as PEM.
+pub fn sign(
+    tls_dir: &Path,
+    cn: &str,
+    org: Option<&str>,
+    usage: Usage,
+    sans: &[String],
+    years: i32,
+) -> std::io::Result<(String, String)> {
+    let ca_key = KeyPair::from_pem(&fs::read_to_string(tls_dir.join("ca.key"))?).map_err(err)?;
+    let ca = ca_params().self_signed(&ca_key).map_err(err)?;
+    let key = KeyPair::generate().map_err(err)?;
+    let mut params = CertificateParams::default();
+    params.distinguished_name = dn(cn, org);
+    params.extended_key_usages = vec![match usage {
+        Usage::Client => ExtendedKeyUsagePurpose::ClientAuth,
+        Usage::Server => ExtendedKeyUsagePurpose::ServerAuth,
+    }];
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    params.subject_alt_names = san_types(sans);
+    validity(&mut params, years);
+    let cert = params.signed_by(&key, &ca, &ca_key).map_err(err)?;
+    Ok((cert.pem(), key.serialize_pem()))
+}
+
+fn san_types(sans: &[String]) -> Vec<SanType> {
+    sans.iter()
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| match s.parse::<IpAddr>() {
+            Ok(ip) => Some(SanType::IpAddress(ip)),
+            Err(_) => s.clone().try_into().ok().map(SanType::DnsName),
+        })
+        .collect()
+}
+
+/// The common name of the API server's client certificate towards node agents; agents
+/// accept streaming requests from it alone.
+pub const KUBELET_CLIENT_CN: &str = "kube-apiserver-kubelet-client";
+
 impl Pki {
+    /// The API server's client certificate and key for node agents (`kubelet-client.crt`),
+    /// issued on first use.
+    pub fn kubelet_client(&self) -> std::io::Result<(String, String)> {
+        let (cert, key) = (
+            self.dir.join("kubelet-client.crt"),
+            self.dir.join("kubelet-client.key"),
+        );
+        if let (Ok(c), Ok(k)) = (fs::read_to_string(&cert), fs::read_to_string(&key)) {
+            return Ok((c, k));
+        }
+        let (c, k) = sign(
+            &self.dir,
+            KUBELET_CLIENT_CN,
+            Some("system:masters"),
+            Usage::Client,
+            &[],
+            5,
+        )?;
+        write_private(&key, &k)?;
+        write_private(&cert, &c)?;
+        Ok((c, k))
+    }
+
     /// Loads the PKI from `dir`, generating it first if absent. `hosts` are the serving
     /// certificate's names and addresses besides localhost and the service names.
     pub fn load_or_create(dir: &Path, hosts: &[String]) -> std::io::Result<Pki> {
@@ -119,14 +193,7 @@ impl Pki {
         }
         sans.sort();
         sans.dedup();
-        server_params.subject_alt_names = sans
-            .iter()
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| match s.parse::<IpAddr>() {
-                Ok(ip) => Some(SanType::IpAddress(ip)),
-                Err(_) => s.clone().try_into().ok().map(SanType::DnsName),
-            })
-            .collect();
+        server_params.subject_alt_names = san_types(&sans);
         server_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         server_params.key_usages = vec![
             KeyUsagePurpose::DigitalSignature,

@@ -50,6 +50,11 @@ pub struct AgentConfig {
     pub cluster_dns: dns::ClusterDns,
     /// The host's resolver configuration, for `dnsPolicy: Default` and host-network pods.
     pub host_resolv_conf: dns::ResolvConf,
+    /// The port of the streaming endpoint (exec, attach, port-forward), as the Node reports it.
+    pub kubelet_port: u16,
+    /// Serve that endpoint over TLS on the node address (agents on other machines than the
+    /// API server); `None` when the API server reaches this agent in process.
+    pub serving: Option<server::ServingTls>,
 }
 
 /// What the agent's loops share.
@@ -135,6 +140,13 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
         pod_cidr: cidr_rx,
     });
     tracing::info!(node = %shared.config.node_name, elapsed = ?started.elapsed(), "node agent: containerd and images ready");
+    if let Some(tls) = &shared.config.serving {
+        let addr = std::net::SocketAddr::new(shared.node_ip, shared.config.kubelet_port);
+        server::StreamingServer::new(shared.clone())
+            .listen_tls(addr, tls)
+            .await
+            .map_err(|e| format!("streaming endpoint on {addr}: {e}"))?;
+    }
     tokio::spawn(node::run(shared.clone(), cidr_tx));
     tokio::spawn(pods::run(shared.clone()));
     Ok(Agent { containerd, shared })

@@ -292,7 +292,7 @@ async fn post_status(
             {"type": "InternalIP", "address": sh.node_ip.to_string()},
             {"type": "Hostname", "address": sh.config.node_name},
         ],
-        "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+        "daemonEndpoints": {"kubeletEndpoint": {"Port": sh.config.kubelet_port}},
         "nodeInfo": {
             "machineID": read_trimmed("/etc/machine-id"),
             "systemUUID": read_trimmed("/sys/class/dmi/id/product_uuid"),

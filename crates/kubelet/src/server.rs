@@ -32,6 +32,56 @@ pub struct StreamingServer {
     shared: Arc<Shared>,
 }
 
+/// TLS of a joined agent's streaming endpoint: its serving certificate, and the cluster CA
+/// that the API server's client certificate must chain to.
+#[derive(Debug, Clone)]
+pub struct ServingTls {
+    pub ca: String,
+    pub certificate: String,
+    pub key: String,
+}
+
+fn tls_error(e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+fn server_config(tls: &ServingTls) -> std::io::Result<Arc<rustls::ServerConfig>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls_pemfile::certs(&mut tls.ca.as_bytes()) {
+        roots.add(c?).map_err(tls_error)?;
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .map_err(tls_error)?;
+    let chain =
+        rustls_pemfile::certs(&mut tls.certificate.as_bytes()).collect::<Result<Vec<_>, _>>()?;
+    let key = rustls_pemfile::private_key(&mut tls.key.as_bytes())?
+        .ok_or_else(|| tls_error("no private key in PEM"))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(tls_error)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// The common name of a certificate (DER).
+fn common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let cn = cert.subject().iter_common_name().next()?.as_str().ok()?;
+    Some(cn.to_string())
+}
+
+/// The only client allowed: the API server, by the common name of its certificate (node
+/// certificates come from the same CA and must not reach other nodes' pods).
+pub const API_SERVER_CLIENT_CN: &str = "kube-apiserver-kubelet-client";
+
 /// What a request asks for, parsed from its path and query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -235,6 +285,54 @@ impl StreamingServer {
         {
             tracing::debug!(error = %e, "streaming connection ended with an error");
         }
+    }
+
+    /// Serves TLS on `addr` to the API server (a client certificate from the cluster CA
+    /// with the API server's name). Returns once listening.
+    pub async fn listen_tls(
+        self: Arc<Self>,
+        addr: std::net::SocketAddr,
+        tls: &ServingTls,
+    ) -> std::io::Result<()> {
+        let acceptor = tokio_rustls::TlsAcceptor::from(server_config(tls)?);
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!(%addr, "streaming endpoint listening");
+        tokio::spawn(async move {
+            loop {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "streaming endpoint: accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let _ = tcp.set_nodelay(true);
+                let (acceptor, server) = (acceptor.clone(), self.clone());
+                tokio::spawn(async move {
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(tcp),
+                    );
+                    let Ok(Ok(stream)) = handshake.await else {
+                        tracing::debug!(%peer, "streaming endpoint: TLS handshake failed");
+                        return;
+                    };
+                    let client = stream
+                        .get_ref()
+                        .1
+                        .peer_certificates()
+                        .and_then(|c| c.first())
+                        .and_then(|c| common_name(c.as_ref()));
+                    if client.as_deref() != Some(API_SERVER_CLIENT_CN) {
+                        tracing::warn!(%peer, ?client, "streaming endpoint: client refused");
+                        return;
+                    }
+                    server.serve_connection(stream).await;
+                });
+            }
+        });
+        Ok(())
     }
 
     async fn handle(&self, mut req: Request<Incoming>) -> Response<Full<Bytes>> {

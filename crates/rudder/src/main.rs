@@ -89,6 +89,10 @@ struct NodeArgs {
     /// nameservers of /etc/resolv.conf).
     #[arg(long = "dns-upstream")]
     dns_upstreams: Vec<SocketAddr>,
+    /// Port of the node's streaming endpoint (exec, attach, port-forward). Agents serve it
+    /// over TLS on the node address; a server's own node is reached in process.
+    #[arg(long, default_value_t = 10250)]
+    kubelet_port: u16,
 }
 
 #[derive(Parser)]
@@ -177,6 +181,7 @@ async fn run_node(
     data_dir: PathBuf,
     args: NodeArgs,
     control_plane: bool,
+    serving: Option<kubelet::server::ServingTls>,
 ) {
     let cluster_dns = kubelet::dns::ClusterDns {
         servers: vec![apimachinery::service_alloc::ServiceRanges::default()
@@ -205,6 +210,8 @@ async fn run_node(
         pod_cidr: args.pod_cidr.clone(),
         cluster_dns,
         host_resolv_conf,
+        kubelet_port: args.kubelet_port,
+        serving,
     };
     match kubelet::start(client, config).await {
         Ok(agent) => {
@@ -246,11 +253,26 @@ async fn agent(args: AgentArgs) -> Result<(), String> {
         .node_name
         .clone()
         .unwrap_or_else(kubelet::node::hostname);
-    let credentials = remote::join(&endpoint, &args.token, &node_name).await?;
+    let node_ip = args.node.node_ip.unwrap_or_else(kubelet::node::host_ip);
+    let credentials = remote::join(&endpoint, &args.token, &node_name, node_ip).await?;
     tracing::info!(server = %endpoint.base, node = %node_name, "joined the cluster");
     let transport = remote::Remote::new(endpoint, &credentials)?;
     let client = kube::Client::new(transport, "default");
-    let node = tokio::spawn(run_node(client, node_name, args.data_dir, args.node, false));
+    let serving = kubelet::server::ServingTls {
+        ca: credentials.ca.clone(),
+        certificate: credentials.serving_certificate.clone(),
+        key: credentials.serving_key.clone(),
+    };
+    let mut node_args = args.node;
+    node_args.node_ip = Some(node_ip);
+    let node = tokio::spawn(run_node(
+        client,
+        node_name,
+        args.data_dir,
+        node_args,
+        false,
+        Some(serving),
+    ));
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| e.to_string())?;
     tokio::select! {
@@ -293,11 +315,18 @@ async fn server(args: ServerArgs) -> Result<(), String> {
     pki.write_kubeconfig(&data_dir.join("kubeconfig.yaml"), &server_url)
         .map_err(|e| format!("writing kubeconfig: {e}"))?;
     let tls = apiserver::serve::tls_config(&pki).map_err(|e| format!("TLS: {e}"))?;
+    let (kubelet_cert, kubelet_key) = pki
+        .kubelet_client()
+        .map_err(|e| format!("kubelet client certificate: {e}"))?;
+    let kubelet_tls =
+        apiserver::node_proxy::KubeletTls::new(&pki.ca_cert, &kubelet_cert, &kubelet_key)
+            .map_err(|e| format!("kubelet client TLS: {e}"))?;
 
     let api = apiserver::ApiServer::new(
         Arc::new(store),
         SocketAddr::new(advertise, args.port).to_string(),
     );
+    api.set_kubelet_tls(kubelet_tls);
     let storage = data_dir.join("storage");
     api.bootstrap(&storage.to_string_lossy())
         .await
@@ -355,6 +384,7 @@ async fn server(args: ServerArgs) -> Result<(), String> {
             data_dir.clone(),
             args.node,
             true,
+            None,
         ));
     }
 

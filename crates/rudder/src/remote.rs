@@ -27,6 +27,9 @@ pub struct Credentials {
     pub ca: String,
     pub certificate: String,
     pub key: String,
+    /// The node's serving certificate and key for its streaming endpoint.
+    pub serving_certificate: String,
+    pub serving_key: String,
 }
 
 /// `https://host:port` split into what a connection needs.
@@ -185,7 +188,12 @@ async fn request(
 
 /// Joins `endpoint` as `node` with `token`: the CA, checked against the token, and a client
 /// certificate for the node.
-pub async fn join(endpoint: &Endpoint, token: &str, node: &str) -> Result<Credentials, String> {
+pub async fn join(
+    endpoint: &Endpoint,
+    token: &str,
+    node: &str,
+    node_ip: std::net::IpAddr,
+) -> Result<Credentials, String> {
     let (hash, secret) = apiserver::join::parse_token(token)
         .ok_or("--token: expected <CA hash>::<secret> (the server's DATA_DIR/tls node token)")?;
     let insecure = TlsConnector::from(Arc::new(
@@ -215,7 +223,7 @@ pub async fn join(endpoint: &Endpoint, token: &str, node: &str) -> Result<Creden
         client_config(Some(&ca), None).map_err(|e| e.to_string())?,
     ));
     let post = Request::post(format!(
-        "{}{}?node={node}",
+        "{}{}?node={node}&ip={node_ip}",
         endpoint.base,
         apiserver::join::CREDENTIALS_PATH
     ))
@@ -241,6 +249,8 @@ pub async fn join(endpoint: &Endpoint, token: &str, node: &str) -> Result<Creden
         ca,
         certificate: field("certificate")?,
         key: field("key")?,
+        serving_certificate: field("servingCertificate")?,
+        serving_key: field("servingKey")?,
     })
 }
 

@@ -2,7 +2,8 @@
 //! bridge this test creates, 198.18.254.0/24), against a server bound on that bridge. Checks
 //! the join (a wrong token or a CA that does not match is refused), node routes between the
 //! nodes' pod CIDRs, and that a pod on one node reaches a pod on the other by IP, through a
-//! Service and by DNS name.
+//! Service and by DNS name, and that `kubectl exec` reaches a joined node's pod through its
+//! agent's TLS streaming endpoint.
 //!
 //! Agents run through `nsenter --net` (not `ip netns exec`, which remounts /sys and hides the
 //! cgroup hierarchy from runc). On the way out the sandboxes are removed through each agent's
@@ -316,4 +317,10 @@ fn agents_in_other_namespaces_join_and_their_pods_talk() {
         log.contains(&format!("Address: {}", cluster_ip.trim())),
         "DNS answer: {log}"
     );
+
+    // --- exec reaches node-0's pod through its agent's TLS streaming endpoint.
+    let served = c.ok(&["exec", &web_name, "--", "cat", "/www/index.html"]);
+    assert_eq!(served.trim(), web_name);
+    let out = c.kubectl(&["exec", &web_name, "--", "sh", "-c", "exit 7"]);
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
 }
