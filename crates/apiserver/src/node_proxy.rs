@@ -1,8 +1,8 @@
-//! `pods/exec`, `pods/attach` and `pods/portforward`: after the API checks (the pod exists,
-//! runs on a node, the container is valid), the request is forwarded to the streaming
-//! endpoint of the pod's node agent with kubelet's paths. When the agent switches protocols,
-//! so does the client's connection, and the two are spliced together: the agent speaks
-//! kubectl's WebSocket and SPDY protocols itself.
+//! `pods/exec`, `pods/attach` and `pods/portforward` (and `pods/log`, see `logs`): after the
+//! API checks (the pod exists, runs on a node, the container is valid), the request is
+//! forwarded to the streaming endpoint of the pod's node agent with kubelet's paths. When the
+//! agent switches protocols, so does the client's connection, and the two are spliced
+//! together: the agent speaks kubectl's WebSocket and SPDY protocols itself.
 //!
 //! The node agent in this process is reached through an in-memory pipe ([`register_local`]);
 //! agents on other machines over TLS ([`KubeletTls`]), at the InternalIP and kubelet port
@@ -138,20 +138,6 @@ impl ApiServer {
                 "{subresource} needs a connection upgrade (WebSocket or SPDY)"
             )));
         };
-        let conn = self.dial_node(node).await?;
-        let unreachable = |e: &dyn std::fmt::Display| {
-            ApiError::new(
-                503,
-                "ServiceUnavailable",
-                format!("error dialing backend: node {node}: {e}"),
-            )
-        };
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(conn))
-            .await
-            .map_err(|e| unreachable(&e))?;
-        tokio::spawn(async move {
-            let _ = connection.with_upgrades().await;
-        });
         let target = match parts.uri.query() {
             Some(query) => format!("{path}?{query}"),
             None => path,
@@ -166,10 +152,7 @@ impl ApiServer {
         let request = builder
             .body(Empty::<Bytes>::new())
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let mut answer = sender
-            .send_request(request)
-            .await
-            .map_err(|e| unreachable(&e))?;
+        let mut answer = self.node_request(node, request).await?;
         if answer.status() != StatusCode::SWITCHING_PROTOCOLS {
             return relay_refusal(answer).await;
         }
@@ -185,6 +168,52 @@ impl ApiServer {
             }
         });
         Ok(response)
+    }
+
+    /// `GET path` on `node`'s agent; its answer (status, type and body, streamed) passes
+    /// through.
+    pub(crate) async fn get_from_node(&self, node: &str, path: &str) -> ApiResult<Response<Body>> {
+        let request = http::Request::get(path)
+            .header(http::header::HOST, node)
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let answer = self.node_request(node, request).await?;
+        let (parts, body) = answer.into_parts();
+        let mut response = Response::new(body.map_err(std::io::Error::other).boxed_unsync());
+        *response.status_mut() = parts.status;
+        if let Some(t) = parts.headers.get(http::header::CONTENT_TYPE) {
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_TYPE, t.clone());
+        }
+        Ok(response)
+    }
+
+    /// Sends `request` to `node`'s agent on a connection of its own (kept open for upgrades
+    /// and streamed bodies).
+    async fn node_request(
+        &self,
+        node: &str,
+        request: http::Request<Empty<Bytes>>,
+    ) -> ApiResult<Response<hyper::body::Incoming>> {
+        let conn = self.dial_node(node).await?;
+        let unreachable = |e: &dyn std::fmt::Display| {
+            ApiError::new(
+                503,
+                "ServiceUnavailable",
+                format!("error dialing backend: node {node}: {e}"),
+            )
+        };
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(conn))
+            .await
+            .map_err(|e| unreachable(&e))?;
+        tokio::spawn(async move {
+            let _ = connection.with_upgrades().await;
+        });
+        sender
+            .send_request(request)
+            .await
+            .map_err(|e| unreachable(&e))
     }
 
     async fn dial_node(&self, node: &str) -> ApiResult<Pin<Box<dyn Connection>>> {

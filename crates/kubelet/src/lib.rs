@@ -17,6 +17,7 @@ pub mod cni;
 pub mod dns;
 pub mod events;
 mod exec;
+mod logs;
 pub mod node;
 pub mod pods;
 mod port_forward;

@@ -4,6 +4,8 @@
 //! - `/exec/{namespace}/{pod}/{uid}/{container}?command=…&stdin=…&stdout=…&stderr=…&tty=…`
 //! - `/attach/{namespace}/{pod}/{uid}/{container}?stdin=…&stdout=…&stderr=…&tty=…`
 //! - `/portForward/{namespace}/{pod}/{uid}`
+//! - `/containerLogs/{namespace}/{pod}/{uid}/{container}?follow=…&previous=…&tailLines=…` (no
+//!   upgrade: plain or streamed `text/plain`, see `logs`)
 //!
 //! Exec and attach speak WebSocket (`v5.channel.k8s.io`, `v4.channel.k8s.io`) to the client
 //! and SPDY to the runtime's streaming server. Port-forward speaks SPDY to both, over a
@@ -18,7 +20,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::Full;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::json;
@@ -26,6 +29,15 @@ use streaming::remotecommand as rc;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::Shared;
+
+/// Response bodies: whole, or streamed (logs while following).
+pub type Body = UnsyncBoxBody<Bytes, std::io::Error>;
+
+pub(crate) fn full(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
 
 /// Serves the streaming endpoints of one node agent.
 pub struct StreamingServer {
@@ -99,6 +111,11 @@ pub(crate) enum Target {
     PortForward {
         pod: PodRef,
     },
+    Logs {
+        pod: PodRef,
+        container: String,
+        query: HashMap<String, Vec<String>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +126,7 @@ pub(crate) struct PodRef {
 }
 
 /// A query flag as Kubernetes parses booleans (`true`, `1`).
-fn flag(query: &HashMap<String, Vec<String>>, name: &str) -> bool {
+pub(crate) fn flag(query: &HashMap<String, Vec<String>>, name: &str) -> bool {
     query
         .get(name)
         .and_then(|v| v.last())
@@ -196,6 +213,13 @@ pub(crate) fn parse_target(path: &str, query: Option<&str>) -> Result<Target, St
         Some((kind, rest)) if kind == "portForward" && rest.len() == 3 && nonempty(rest) => {
             Ok(Target::PortForward { pod: pod(rest) })
         }
+        Some((kind, rest)) if kind == "containerLogs" && rest.len() == 4 && nonempty(rest) => {
+            Ok(Target::Logs {
+                pod: pod(rest),
+                container: rest[3].clone(),
+                query: q,
+            })
+        }
         _ => Err(format!("no streaming endpoint at {path}")),
     }
 }
@@ -246,12 +270,12 @@ pub(crate) fn negotiate(headers: &HeaderMap, port_forward: bool) -> Option<Upgra
     None
 }
 
-fn status_response(code: StatusCode, reason: &str, message: &str) -> Response<Full<Bytes>> {
+fn status_response(code: StatusCode, reason: &str, message: &str) -> Response<Body> {
     let body = json!({
         "kind": "Status", "apiVersion": "v1", "metadata": {},
         "status": "Failure", "message": message, "reason": reason, "code": code.as_u16(),
     });
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    let mut r = Response::new(full(Bytes::from(body.to_string())));
     *r.status_mut() = code;
     r.headers_mut().insert(
         http::header::CONTENT_TYPE,
@@ -260,7 +284,7 @@ fn status_response(code: StatusCode, reason: &str, message: &str) -> Response<Fu
     r
 }
 
-fn bad_request(message: &str) -> Response<Full<Bytes>> {
+fn bad_request(message: &str) -> Response<Body> {
     status_response(StatusCode::BAD_REQUEST, "BadRequest", message)
 }
 
@@ -335,7 +359,7 @@ impl StreamingServer {
         Ok(())
     }
 
-    async fn handle(&self, mut req: Request<Incoming>) -> Response<Full<Bytes>> {
+    async fn handle(&self, mut req: Request<Incoming>) -> Response<Body> {
         if !matches!(*req.method(), Method::GET | Method::POST) {
             return status_response(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -350,6 +374,17 @@ impl StreamingServer {
             }
             Err(e) => return bad_request(&e),
         };
+        if let Target::Logs {
+            pod,
+            container,
+            query,
+        } = &target
+        {
+            let dir = &self.shared.config.data_dir;
+            return crate::logs::serve(dir, &pod.name, &pod.uid, container, query)
+                .await
+                .unwrap_or_else(|e| e.response());
+        }
         let port_forward = matches!(target, Target::PortForward { .. });
         let Some(upgrade) = negotiate(req.headers(), port_forward) else {
             return bad_request(if port_forward {
@@ -391,8 +426,9 @@ impl StreamingServer {
                     Err(e) => return e.response(),
                 }
             }
+            Target::Logs { .. } => return bad_request("logs are not a protocol upgrade"),
         };
-        let mut response = Response::new(Full::new(Bytes::new()));
+        let mut response = Response::new(full(Bytes::new()));
         *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
         let h = response.headers_mut();
         h.insert(
@@ -459,7 +495,7 @@ impl Refusal {
         }
     }
 
-    fn response(&self) -> Response<Full<Bytes>> {
+    pub(crate) fn response(&self) -> Response<Body> {
         status_response(self.code, self.reason, &self.message)
     }
 }

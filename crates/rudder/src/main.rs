@@ -163,15 +163,6 @@ fn print_kubeconfig(data_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Pod logs from the embedded agent's CRI log files.
-struct AgentLogs(PathBuf);
-
-impl apiserver::logs::LogSource for AgentLogs {
-    fn files(&self, pod_uid: &str, container: &str) -> Vec<PathBuf> {
-        kubelet::container_log_files(&self.0, pod_uid, container)
-    }
-}
-
 /// Runs this machine's node: the agent (containerd, node registration, pods), then the
 /// service proxy, cluster DNS and routes to other nodes. Lives as long as its task: dropping
 /// it stops containerd (pods keep running in their shims, as with any kubelet restart).
@@ -216,7 +207,6 @@ async fn run_node(
     match kubelet::start(client, config).await {
         Ok(agent) => {
             tracing::info!(node = %agent.shared.config.node_name, "node agent started");
-            apiserver::logs::register(Arc::new(AgentLogs(agent.shared.config.data_dir.clone())));
             let streaming = kubelet::server::StreamingServer::new(agent.shared.clone());
             apiserver::node_proxy::register_local(
                 &agent.shared.config.node_name,
