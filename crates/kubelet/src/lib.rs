@@ -7,6 +7,7 @@
 //! - [`cni`]: the CNI configuration for the node's pod CIDR;
 //! - [`dns`]: the pods' `resolv.conf` from their DNS policy;
 //! - [`pods`]: the watch on this node's pods and one worker per pod;
+//! - [`security`]: a container's effective security context and the `runAsNonRoot` check;
 //! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
 //! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
 //! - [`events`]: core/v1 events about pods;
@@ -22,6 +23,7 @@ pub mod node;
 pub mod pods;
 mod port_forward;
 pub mod probes;
+pub mod security;
 pub mod server;
 pub mod spec;
 

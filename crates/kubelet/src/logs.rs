@@ -133,9 +133,11 @@ pub(crate) async fn serve(
     } else {
         match files.last() {
             Some(f) => f.clone(),
-            None => return Err(bad(format!(
+            None => {
+                return Err(bad(format!(
                 "container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating"
-            ))),
+            )))
+            }
         }
     };
     let text = tokio::fs::read_to_string(&file).await.unwrap_or_default();

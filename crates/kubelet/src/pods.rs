@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::events::pod_ref;
 use crate::probes::{self, Verdict};
+use crate::security;
 use crate::spec::{self, Sources};
 use crate::Shared;
 
@@ -402,6 +403,18 @@ impl Worker {
                         ipc: mode(spec.host_ipc, api::NamespaceMode::Pod),
                         target_id: String::new(),
                     }),
+                    // The runtime refuses privileged containers in an unprivileged sandbox.
+                    privileged: spec
+                        .init_containers
+                        .iter()
+                        .flatten()
+                        .chain(&spec.containers)
+                        .any(|c| {
+                            c.security_context
+                                .as_ref()
+                                .and_then(|s| s.privileged)
+                                .unwrap_or(false)
+                        }),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -590,6 +603,29 @@ impl Worker {
                 .map(|s| spec::expand(s, &lookup))
                 .collect();
             let mounts = spec::mounts(c, self.volumes.as_ref().unwrap_or(&HashMap::new()))?;
+            let pod_spec = pod.spec.clone().unwrap_or_default();
+            let security_context = security::container_context(&pod_spec, c);
+            if security::requires_non_root(&pod_spec, c) {
+                let img = sh
+                    .images
+                    .image_status(&image)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_default();
+                security::verify_non_root(
+                    &security_context,
+                    img.uid.map(|u| u.value),
+                    &img.username,
+                )
+                .map_err(|e| {
+                    format!(
+                        "{e} (pod: \"{}_{}({})\", container: {name})",
+                        pod.name_any(),
+                        pod.namespace().unwrap_or_default(),
+                        self.uid
+                    )
+                })?;
+            }
             Ok::<_, String>(api::ContainerConfig {
                 metadata: Some(api::ContainerMetadata {
                     name: name.clone(),
@@ -622,7 +658,7 @@ impl Worker {
                 tty: c.tty.unwrap_or(false),
                 linux: Some(api::LinuxContainerConfig {
                     resources: Some(resources(c)),
-                    security_context: None,
+                    security_context: Some(security_context),
                 }),
                 ..Default::default()
             })
@@ -796,7 +832,16 @@ impl Worker {
             )
             .await
             {
-                Ok(v) => self.volumes = Some(v),
+                Ok(v) => {
+                    let spec = pod.spec.as_ref();
+                    let fs_group = spec
+                        .and_then(|s| s.security_context.as_ref())
+                        .and_then(|s| s.fs_group);
+                    if let (Some(gid), Some(spec)) = (fs_group, spec) {
+                        spec::apply_fs_group(spec, &v, gid);
+                    }
+                    self.volumes = Some(v)
+                }
                 Err(e) => {
                     self.event(
                         pod,

@@ -537,6 +537,54 @@ pub async fn prepare_volumes(
     Ok(out)
 }
 
+/// Gives the pod's volumes to `gid` (`fsGroup`) as upstream does: group ownership, group
+/// read-write (read-only for configMap, secret, downwardAPI and projected volumes), and
+/// setgid directories so new files inherit the group. Host paths are left alone.
+pub fn apply_fs_group(
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    volumes: &HashMap<String, PathBuf>,
+    gid: i64,
+) {
+    let Ok(gid) = u32::try_from(gid) else { return };
+    for v in spec.volumes.iter().flatten() {
+        if v.host_path.is_some() {
+            continue;
+        }
+        let read_only = v.config_map.is_some()
+            || v.secret.is_some()
+            || v.downward_api.is_some()
+            || v.projected.is_some();
+        if let Some(path) = volumes.get(&v.name) {
+            set_group(path, gid, read_only);
+        }
+    }
+}
+
+fn set_group(path: &Path, gid: u32, read_only: bool) {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    if let Err(e) = std::os::unix::fs::chown(path, None, Some(gid)) {
+        tracing::warn!(path = %path.display(), error = %e, "fsGroup: chown failed");
+        return;
+    }
+    let mode = meta.permissions().mode() & 0o7777;
+    let mode = if meta.is_dir() {
+        mode | 0o2000 | if read_only { 0o050 } else { 0o070 }
+    } else {
+        mode | if read_only { 0o040 } else { 0o060 }
+    };
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            set_group(&entry.path(), gid, read_only);
+        }
+    }
+}
+
 fn select_items(
     data: &BTreeMap<String, Vec<u8>>,
     items: Option<&[k8s_openapi::api::core::v1::KeyToPath]>,
