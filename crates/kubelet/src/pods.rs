@@ -32,6 +32,9 @@ pub const INITIAL_BACKOFF: Duration = Duration::from_secs(10);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// How often a worker looks at its containers while the pod runs (upstream's PLEG relist).
 const RELIST: Duration = Duration::from_secs(1);
+/// How often mounted configMaps and secrets are compared with the API (kubelet's sync period
+/// is a minute; updates here show within seconds).
+const VOLUME_REFRESH: Duration = Duration::from_secs(5);
 
 const LABEL_POD_NAME: &str = "io.kubernetes.pod.name";
 const LABEL_POD_NAMESPACE: &str = "io.kubernetes.pod.namespace";
@@ -193,6 +196,8 @@ struct Worker {
     uid: String,
     sandbox: Option<Sandbox>,
     volumes: Option<HashMap<String, PathBuf>>,
+    /// When the configMap, secret and downwardAPI volumes were last brought up to date.
+    refreshed: Option<tokio::time::Instant>,
     containers: HashMap<String, Ctr>,
     start_time: Option<Timestamp>,
     sent: Option<Value>,
@@ -210,6 +215,7 @@ async fn worker(
         uid: uid.clone(),
         sandbox: None,
         volumes: None,
+        refreshed: None,
         containers: HashMap::new(),
         start_time: None,
         sent: None,
@@ -780,6 +786,40 @@ impl Worker {
 
     /// One pass: make the runtime match the pod, then report status. Returns when to look
     /// again.
+    /// Every [`VOLUME_REFRESH`], rewrites the configMap, secret and downwardAPI volumes
+    /// whose sources changed.
+    async fn refresh_volumes(&mut self, pod: &Pod) {
+        let due = self
+            .refreshed
+            .is_some_and(|t| t.elapsed() >= VOLUME_REFRESH);
+        let Some(volumes) = self.volumes.as_ref().filter(|_| due) else {
+            return;
+        };
+        self.refreshed = Some(tokio::time::Instant::now());
+        let mut sources =
+            Sources::new(self.sh.client.clone(), &pod.namespace().unwrap_or_default());
+        let host_ip = self.sh.node_ip.to_string();
+        match spec::refresh_projections(pod, volumes, &mut sources, &host_ip).await {
+            Ok(changed) if !changed.is_empty() => {
+                tracing::debug!(pod = %pod.name_any(), ?changed, "volumes updated");
+                let spec = pod.spec.as_ref();
+                let fs_group = spec
+                    .and_then(|s| s.security_context.as_ref())
+                    .and_then(|s| s.fs_group);
+                if let (Some(gid), Some(spec)) = (fs_group, spec) {
+                    let touched: HashMap<String, PathBuf> = volumes
+                        .iter()
+                        .filter(|(name, _)| changed.contains(name))
+                        .map(|(n, p)| (n.clone(), p.clone()))
+                        .collect();
+                    spec::apply_fs_group(spec, &touched, gid);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!(pod = %pod.name_any(), error = %e, "refreshing volumes"),
+        }
+    }
+
     async fn sync(&mut self, pod: &Pod) -> Duration {
         if self.start_time.is_none() {
             self.start_time = Some(
@@ -840,7 +880,8 @@ impl Worker {
                     if let (Some(gid), Some(spec)) = (fs_group, spec) {
                         spec::apply_fs_group(spec, &v, gid);
                     }
-                    self.volumes = Some(v)
+                    self.volumes = Some(v);
+                    self.refreshed = Some(tokio::time::Instant::now());
                 }
                 Err(e) => {
                     self.event(
@@ -856,6 +897,7 @@ impl Worker {
                 }
             }
         }
+        self.refresh_volumes(pod).await;
 
         let policy = spec
             .restart_policy

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use cri::api;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret,
+    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume,
 };
 use kube::{Api, Client, ResourceExt};
 
@@ -417,16 +417,174 @@ fn write_file(dir: &Path, rel: &str, data: &[u8], mode: u32) -> Result<(), Strin
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Replaces the contents of `dir` with `files` (path → bytes, mode).
-fn write_projection(dir: &Path, files: &[(String, Vec<u8>, u32)]) -> Result<(), String> {
-    let tmp = dir.with_extension("new");
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    for (rel, data, mode) in files {
-        write_file(&tmp, rel, data, *mode)?;
+/// Files of a projected volume: path → bytes, mode.
+type Projection = Vec<(String, Vec<u8>, u32)>;
+
+/// The symlink to the current generation of a projected volume's files.
+const DATA_LINK: &str = "..data";
+
+/// Makes `dir` hold `files` the way kubelet's atomic writer does, so that a running container
+/// sees an update all at once: the files live in a generation directory `..<time>`, `..data`
+/// points at the current one, and each top-level name is a symlink through `..data`. An
+/// update writes a new generation and swaps `..data` with a rename. Returns whether anything
+/// changed.
+fn write_projection(dir: &Path, files: &[(String, Vec<u8>, u32)]) -> Result<bool, String> {
+    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let link = dir.join(DATA_LINK);
+    let current = std::fs::read_link(&link).ok();
+    if let Some(cur) = &current {
+        if projection_matches(&dir.join(cur), files) {
+            return Ok(false);
+        }
     }
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::rename(&tmp, dir).map_err(|e| format!("{}: {e}", dir.display()))
+    let stamp = chrono::Utc::now()
+        .format("..%Y_%m_%d_%H_%M_%S.%f")
+        .to_string();
+    let generation = dir.join(&stamp);
+    let _ = std::fs::remove_dir_all(&generation);
+    std::fs::create_dir(&generation).map_err(|e| io(&generation, e))?;
+    for (rel, data, mode) in files {
+        write_file(&generation, rel, data, *mode)?;
+    }
+    let tmp = dir.join("..data_tmp");
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(&stamp, &tmp).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &link).map_err(|e| io(&link, e))?;
+    let tops: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter_map(|(rel, _, _)| rel.split('/').next().map(str::to_string))
+        .collect();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if name.starts_with("..") {
+            if name != DATA_LINK && Some(Path::new(&name)) != Some(Path::new(&stamp)) {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else if !tops.contains(&name) || !is_link {
+            // Gone from the source, or a plain file of an older layout.
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+    for top in &tops {
+        let path = dir.join(top);
+        if std::fs::symlink_metadata(&path).is_err() {
+            std::os::unix::fs::symlink(Path::new(DATA_LINK).join(top), &path)
+                .map_err(|e| io(&path, e))?;
+        }
+    }
+    Ok(true)
+}
+
+/// Whether generation directory `dir` holds exactly `files`.
+fn projection_matches(dir: &Path, files: &[(String, Vec<u8>, u32)]) -> bool {
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| {
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    count(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+    count(dir) == files.len()
+        && files.iter().all(|(rel, data, mode)| {
+            let path = dir.join(rel);
+            let same_mode = std::fs::metadata(&path)
+                .is_ok_and(|m| m.permissions().mode() & 0o777 == mode & 0o777);
+            same_mode && std::fs::read(&path).is_ok_and(|d| &d == data)
+        })
+}
+
+/// The files of a configMap, secret or downwardAPI volume as they should be now; `None` for
+/// other volume sources.
+async fn projection_files(
+    pod: &Pod,
+    v: &Volume,
+    sources: &mut Sources,
+    host_ip: &str,
+) -> Result<Option<Projection>, String> {
+    let spec = pod.spec.as_ref().ok_or("pod has no spec")?;
+    let files = if let Some(cm) = &v.config_map {
+        let mode = cm.default_mode.unwrap_or(0o644) as u32;
+        match sources.config_map(&cm.name).await? {
+            Some(data) => select_items(&data, cm.items.as_deref(), mode, "configmap", &cm.name)?,
+            None if cm.optional.unwrap_or(false) => Vec::new(),
+            None => return Err(format!("configmap \"{}\" not found", cm.name)),
+        }
+    } else if let Some(s) = &v.secret {
+        let name = s.secret_name.clone().unwrap_or_default();
+        let mode = s.default_mode.unwrap_or(0o644) as u32;
+        match sources.secret(&name).await? {
+            Some(data) => select_items(&data, s.items.as_deref(), mode, "secret", &name)?,
+            None if s.optional.unwrap_or(false) => Vec::new(),
+            None => return Err(format!("secret \"{name}\" not found")),
+        }
+    } else if let Some(d) = &v.downward_api {
+        let mode = d.default_mode.unwrap_or(0o644) as u32;
+        let mut files = Vec::new();
+        for item in d.items.iter().flatten() {
+            let value = match (&item.field_ref, &item.resource_field_ref) {
+                (Some(f), _) => field_value(pod, &f.field_path, host_ip)?,
+                (None, Some(r)) => {
+                    let c = spec
+                        .containers
+                        .iter()
+                        .find(|c| Some(c.name.as_str()) == r.container_name.as_deref())
+                        .or(spec.containers.first())
+                        .ok_or("no container")?;
+                    resource_value(
+                        c,
+                        &r.resource,
+                        r.divisor.as_ref().map(|d| d.0.as_str()),
+                        1,
+                        0,
+                    )?
+                }
+                _ => String::new(),
+            };
+            files.push((
+                item.path.clone(),
+                value.into_bytes(),
+                item.mode.map_or(mode, |m| m as u32),
+            ));
+        }
+        files
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(files))
+}
+
+/// Brings the pod's configMap, secret and downwardAPI volumes up to date (as kubelet's
+/// periodic sync does; containers see the new files, except through `subPath` mounts).
+/// Returns the names of the volumes that changed.
+pub async fn refresh_projections(
+    pod: &Pod,
+    volumes: &HashMap<String, PathBuf>,
+    sources: &mut Sources,
+    host_ip: &str,
+) -> Result<Vec<String>, String> {
+    let spec = pod.spec.as_ref().ok_or("pod has no spec")?;
+    let mut changed = Vec::new();
+    for v in spec.volumes.iter().flatten() {
+        let Some(dir) = volumes.get(&v.name) else {
+            continue;
+        };
+        if let Some(files) = projection_files(pod, v, sources, host_ip).await? {
+            if write_projection(dir, &files)? {
+                changed.push(v.name.clone());
+            }
+        }
+    }
+    Ok(changed)
 }
 
 /// Materialises the pod's volumes under `pod_dir/volumes`; returns name → host path.
@@ -468,60 +626,11 @@ pub async fn prepare_volumes(
                 _ => {}
             }
             p
-        } else if let Some(cm) = &v.config_map {
-            let mode = cm.default_mode.unwrap_or(0o644) as u32;
-            let files = match sources.config_map(&cm.name).await? {
-                Some(data) => {
-                    select_items(&data, cm.items.as_deref(), mode, "configmap", &cm.name)?
-                }
-                None if cm.optional.unwrap_or(false) => Vec::new(),
-                None => return Err(format!("configmap \"{}\" not found", cm.name)),
-            };
-            write_projection(&dir, &files)?;
-            dir
-        } else if let Some(s) = &v.secret {
-            let name = s.secret_name.clone().unwrap_or_default();
-            let mode = s.default_mode.unwrap_or(0o644) as u32;
-            let files = match sources.secret(&name).await? {
-                Some(data) => select_items(&data, s.items.as_deref(), mode, "secret", &name)?,
-                None if s.optional.unwrap_or(false) => Vec::new(),
-                None => return Err(format!("secret \"{name}\" not found")),
-            };
+        } else if let Some(files) = projection_files(pod, v, sources, host_ip).await? {
             write_projection(&dir, &files)?;
             dir
         } else if let Some(claim) = &v.persistent_volume_claim {
             sources.claim_path(&claim.claim_name).await?
-        } else if let Some(d) = &v.downward_api {
-            let mode = d.default_mode.unwrap_or(0o644) as u32;
-            let mut files = Vec::new();
-            for item in d.items.iter().flatten() {
-                let value = match (&item.field_ref, &item.resource_field_ref) {
-                    (Some(f), _) => field_value(pod, &f.field_path, host_ip)?,
-                    (None, Some(r)) => {
-                        let c = spec
-                            .containers
-                            .iter()
-                            .find(|c| Some(c.name.as_str()) == r.container_name.as_deref())
-                            .or(spec.containers.first())
-                            .ok_or("no container")?;
-                        resource_value(
-                            c,
-                            &r.resource,
-                            r.divisor.as_ref().map(|d| d.0.as_str()),
-                            1,
-                            0,
-                        )?
-                    }
-                    _ => String::new(),
-                };
-                files.push((
-                    item.path.clone(),
-                    value.into_bytes(),
-                    item.mode.map_or(mode, |m| m as u32),
-                ));
-            }
-            write_projection(&dir, &files)?;
-            dir
         } else {
             // emptyDir, and volume sources this agent does not implement, get an empty directory.
             if v.empty_dir.is_none() {
@@ -644,6 +753,44 @@ pub fn mounts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn projections_are_swapped_atomically_and_only_when_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cfg");
+        // A plain file from an older layout is replaced.
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("stale"), b"x").unwrap();
+        let v1: Projection = vec![
+            ("a".into(), b"one".to_vec(), 0o644),
+            ("sub/b".into(), b"two".to_vec(), 0o600),
+        ];
+        assert!(write_projection(&dir, &v1).unwrap());
+        assert_eq!(std::fs::read(dir.join("a")).unwrap(), b"one");
+        assert_eq!(std::fs::read(dir.join("sub/b")).unwrap(), b"two");
+        assert!(std::fs::symlink_metadata(dir.join("a"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(!dir.join("stale").exists());
+        let first = std::fs::read_link(dir.join(DATA_LINK)).unwrap();
+        assert!(!write_projection(&dir, &v1).unwrap(), "no change, no write");
+        assert_eq!(std::fs::read_link(dir.join(DATA_LINK)).unwrap(), first);
+
+        let v2: Projection = vec![("a".into(), b"uno".to_vec(), 0o644)];
+        assert!(write_projection(&dir, &v2).unwrap());
+        assert_eq!(std::fs::read(dir.join("a")).unwrap(), b"uno");
+        assert!(std::fs::symlink_metadata(dir.join("sub")).is_err());
+        assert!(!dir.join(&first).exists(), "the old generation is removed");
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        // A mode change is a change too.
+        let v3: Projection = vec![("a".into(), b"uno".to_vec(), 0o400)];
+        assert!(write_projection(&dir, &v3).unwrap());
+    }
 
     #[test]
     fn expansion_follows_upstream() {

@@ -270,6 +270,40 @@ fn node_agent_runs_pods_in_containerd() {
         0
     );
 
+    // --- Edited ConfigMaps and Secrets reach the mounted files of a running pod.
+    let watcher = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "watcher"},
+        "spec": {
+            "containers": [{"name": "main", "image": "busybox", "command": ["sleep", "3600"],
+                            "volumeMounts": [{"name": "cfg", "mountPath": "/cfg"},
+                                             {"name": "sec", "mountPath": "/sec"}]}],
+            "volumes": [{"name": "cfg", "configMap": {"name": "cfg"}},
+                        {"name": "sec", "secret": {"secretName": "sec"}}]}
+    });
+    c.ok_stdin(&["apply", "-f", "-"], &watcher.to_string());
+    wait_ready(&c, "watcher");
+    let read = |path: &str| c.ok(&["exec", "watcher", "--", "cat", path]);
+    assert_eq!(read("/cfg/greeting"), "hello-cm");
+    c.ok(&[
+        "patch",
+        "configmap",
+        "cfg",
+        "-p",
+        r#"{"data":{"greeting":"hello-again","added":"new-key"}}"#,
+    ]);
+    c.ok(&[
+        "patch",
+        "secret",
+        "sec",
+        "-p",
+        r#"{"stringData":{"password":"rotated"}}"#,
+    ]);
+    eventually(WAIT, || {
+        (read("/cfg/greeting") == "hello-again" && read("/sec/password") == "rotated").then_some(())
+    });
+    assert_eq!(read("/cfg/added"), "new-key");
+    c.ok(&["delete", "pod", "watcher", "--grace-period=0"]);
+
     // --- A Deployment of HTTP servers; one pod reaches another by IP.
     c.ok(&[
         "create", "deployment", "web", "--image=busybox", "--replicas=2", "--",
