@@ -35,6 +35,8 @@ const RELIST: Duration = Duration::from_secs(1);
 /// How often mounted configMaps and secrets are compared with the API (kubelet's sync period
 /// is a minute; updates here show within seconds).
 const VOLUME_REFRESH: Duration = Duration::from_secs(5);
+/// The longest a postStart hook may take.
+const HOOK_LIMIT: Duration = Duration::from_secs(120);
 
 const LABEL_POD_NAME: &str = "io.kubernetes.pod.name";
 const LABEL_POD_NAMESPACE: &str = "io.kubernetes.pod.namespace";
@@ -183,6 +185,15 @@ struct Ctr {
     running_since: Option<(String, tokio::time::Instant)>,
     readiness: probes::ProbeState,
     liveness: probes::ProbeState,
+    /// The startup probe; `ok` once it passed (readiness and liveness wait for that).
+    startup: probes::ProbeState,
+}
+
+impl Ctr {
+    /// Whether the container counts as started: running, and past its startup probe.
+    fn started(&self, c: &Container) -> bool {
+        c.startup_probe.is_none() || self.startup.ok
+    }
 }
 
 struct Sandbox {
@@ -723,6 +734,29 @@ impl Worker {
                     format!("Started container {name}"),
                 )
                 .await;
+                let post_start = c.lifecycle.as_ref().and_then(|l| l.post_start.as_ref());
+                if let Some(hook) = post_start {
+                    let ip = pod_ip.as_deref().map(str::to_string);
+                    if let Err(e) =
+                        probes::run_hook(hook, &sh.runtime, &id, c, ip.as_deref(), HOOK_LIMIT).await
+                    {
+                        // As upstream: the container is killed and the restart policy decides.
+                        self.event(
+                            pod,
+                            Some(&name),
+                            true,
+                            "FailedPostStartHook",
+                            format!("PostStartHook failed: {e}"),
+                        )
+                        .await;
+                        let grace = pod
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.termination_grace_period_seconds)
+                            .unwrap_or(30);
+                        let _ = sh.runtime.stop_container(&id, grace).await;
+                    }
+                }
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -1004,8 +1038,10 @@ impl Worker {
             }
             (None, Some(o)) if o.state == api::ContainerState::ContainerRunning => (
                 json!({"running": {"startedAt": rfc3339(o.started_at)}}),
-                true,
-                !init && (c.readiness_probe.is_none() || ctr.is_some_and(|c| c.readiness.ok)),
+                ctr.is_some_and(|ctr| ctr.started(c)),
+                !init
+                    && ctr.is_some_and(|ctr| ctr.started(c))
+                    && (c.readiness_probe.is_none() || ctr.is_some_and(|c| c.readiness.ok)),
             ),
             (None, Some(o)) if o.state == api::ContainerState::ContainerExited => (
                 json!({"terminated": terminated_json(o, id.map(String::as_str))}),
@@ -1216,8 +1252,9 @@ impl Worker {
         }
     }
 
-    /// Runs the readiness and liveness probes that are due; a failed liveness probe stops the
-    /// container, which the restart policy then restarts.
+    /// Runs the probes that are due: the startup probe until it passes, then readiness and
+    /// liveness. A failed startup or liveness probe stops the container, which the restart
+    /// policy then restarts.
     async fn probe(&mut self, pod: &Pod, containers: &[Container]) {
         let spec = pod.spec.clone().unwrap_or_default();
         let pod_ip = if spec.host_network.unwrap_or(false) {
@@ -1228,7 +1265,10 @@ impl Worker {
         let grace = spec.termination_grace_period_seconds.unwrap_or(30);
         let runtime = self.sh.runtime.clone();
         for c in containers {
-            if c.readiness_probe.is_none() && c.liveness_probe.is_none() {
+            if c.readiness_probe.is_none()
+                && c.liveness_probe.is_none()
+                && c.startup_probe.is_none()
+            {
                 continue;
             }
             let Some(ctr) = self.containers.get_mut(&c.name) else {
@@ -1250,12 +1290,32 @@ impl Worker {
                     ctr.running_since = Some((id.clone(), now));
                     ctr.readiness = probes::ProbeState::default();
                     ctr.liveness = probes::ProbeState::default();
+                    ctr.startup = probes::ProbeState::default();
                     now
                 }
             };
             let mut notes: Vec<(bool, &str, String)> = Vec::new();
             let mut kill = false;
-            if let Some(p) = &c.readiness_probe {
+            if let (Some(p), false) = (&c.startup_probe, ctr.startup.ok) {
+                if probes::due(p, &ctr.startup, since, now) {
+                    let v =
+                        probes::run(p, &mut ctr.startup, &runtime, &id, c, pod_ip.as_deref()).await;
+                    if let Verdict::Failed(why) = v {
+                        notes.push((true, "Unhealthy", format!("Startup probe failed: {why}")));
+                        notes.push((
+                            false,
+                            "Killing",
+                            format!(
+                                "Container {} failed startup probe, will be restarted",
+                                c.name
+                            ),
+                        ));
+                        kill = true;
+                    }
+                }
+            }
+            let started = ctr.started(c);
+            if let (Some(p), true) = (&c.readiness_probe, started) {
                 if probes::due(p, &ctr.readiness, since, now) {
                     let v = probes::run(p, &mut ctr.readiness, &runtime, &id, c, pod_ip.as_deref())
                         .await;
@@ -1264,7 +1324,7 @@ impl Worker {
                     }
                 }
             }
-            if let Some(p) = &c.liveness_probe {
+            if let (Some(p), true) = (&c.liveness_probe, started) {
                 if probes::due(p, &ctr.liveness, since, now) {
                     let v = probes::run(p, &mut ctr.liveness, &runtime, &id, c, pod_ip.as_deref())
                         .await;
@@ -1317,8 +1377,46 @@ impl Worker {
                 }
             }
             let rt = self.sh.runtime.clone();
+            let pre_stop = pod
+                .filter(|_| running)
+                .and_then(|p| p.spec.as_ref())
+                .and_then(|spec| {
+                    spec.init_containers
+                        .iter()
+                        .flatten()
+                        .chain(&spec.containers)
+                        .find(|c| &c.name == name)
+                })
+                .and_then(|c| {
+                    let hook = c.lifecycle.as_ref()?.pre_stop.clone()?;
+                    Some((c.clone(), hook))
+                });
+            let pod_ip = self.sandbox.as_ref().and_then(|s| s.ip.clone());
+            let (pod_copy, container_name) = (pod.cloned(), name.clone());
+            let sh = self.sh.clone();
             stops.push(async move {
-                let _ = rt.stop_container(&id, grace).await;
+                // The grace period covers the preStop hook and the stop; a hook that uses it
+                // up leaves the container two more seconds, as upstream.
+                let started = tokio::time::Instant::now();
+                let limit = Duration::from_secs(grace.max(0) as u64);
+                if let (Some((c, hook)), Some(pod)) = (pre_stop, &pod_copy) {
+                    let run = probes::run_hook(&hook, &rt, &id, &c, pod_ip.as_deref(), limit);
+                    let outcome = tokio::time::timeout(limit, run).await;
+                    let failure = match outcome {
+                        Ok(Ok(())) => None,
+                        Ok(Err(e)) => Some(e),
+                        Err(_) => Some(format!("PreStopHook did not finish within {grace}s")),
+                    };
+                    if let Some(e) = failure {
+                        let reference = pod_ref(pod, Some(&container_name));
+                        let note = format!("PreStopHook failed: {e}");
+                        sh.events
+                            .record(reference, true, "FailedPreStopHook", note)
+                            .await;
+                    }
+                }
+                let left = limit.saturating_sub(started.elapsed()).as_secs() as i64;
+                let _ = rt.stop_container(&id, left.max(2)).await;
                 let _ = rt.remove_container(&id).await;
             });
         }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use cri::RuntimeClient;
-use k8s_openapi::api::core::v1::{Container, Probe};
+use k8s_openapi::api::core::v1::{Container, LifecycleHandler, Probe};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
@@ -81,6 +81,31 @@ pub async fn run(
             Verdict::Unchanged
         }
     }
+}
+
+/// Runs a lifecycle hook (postStart, preStop): exec, httpGet, tcpSocket or sleep, given at
+/// most `limit`.
+pub async fn run_hook(
+    h: &LifecycleHandler,
+    runtime: &RuntimeClient,
+    container_id: &str,
+    container: &Container,
+    pod_ip: Option<&str>,
+    limit: Duration,
+) -> Result<(), String> {
+    if let Some(sleep) = &h.sleep {
+        let wanted = Duration::from_secs(sleep.seconds.max(0) as u64);
+        tokio::time::sleep(wanted.min(limit)).await;
+        return Ok(());
+    }
+    let as_probe = Probe {
+        exec: h.exec.clone(),
+        http_get: h.http_get.clone(),
+        tcp_socket: h.tcp_socket.clone(),
+        timeout_seconds: Some(i32::try_from(limit.as_secs().max(1)).unwrap_or(i32::MAX)),
+        ..Default::default()
+    };
+    check(&as_probe, runtime, container_id, container, pod_ip).await
 }
 
 /// A named or numbered port of the container.

@@ -26,7 +26,7 @@ fn status_line(c: &Cluster, pod: &str, field: &str) -> String {
 
 #[test]
 fn security_contexts_reach_the_containers() {
-    let pod_cidr = format!("198.18.{}.0/24", 2 + std::process::id() % 8);
+    let pod_cidr = format!("198.18.{}.0/24", 2 + std::process::id() % 4);
     let c = Cluster::start_with_agent(&["--node-name", NODE, "--pod-cidr", &pod_cidr]);
     let _cleanup = AgentCleanup::new(&c, NODE);
     c.wait_node_ready(NODE);

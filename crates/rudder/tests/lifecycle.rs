@@ -1,0 +1,125 @@
+//! Container lifecycle on real containers: postStart and preStop hooks (a failing postStart
+//! kills the container), and startup probes holding back readiness until they pass or
+//! restarting the container when they fail.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{eventually, AgentCleanup, Cluster};
+use serde_json::{json, Value};
+
+const NODE: &str = "rudder-lifecycle-e2e";
+const WAIT: Duration = Duration::from_secs(60);
+
+fn container_status(c: &Cluster, pod: &str) -> Value {
+    c.json(&["get", "pod", pod])["status"]["containerStatuses"][0].clone()
+}
+
+fn events_of(c: &Cluster, pod: &str) -> String {
+    c.ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        &format!("involvedObject.name={pod}"),
+    ])
+}
+
+#[test]
+fn hooks_and_startup_probes() {
+    let pod_cidr = format!("198.18.{}.0/24", 6 + std::process::id() % 4);
+    let c = Cluster::start_with_agent(&["--node-name", NODE, "--pod-cidr", &pod_cidr]);
+    let _cleanup = AgentCleanup::new(&c, NODE);
+    c.wait_node_ready(NODE);
+    let shared = c.data_dir().join("hook-output");
+
+    let hooks = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hooks"},
+        "spec": {
+            "terminationGracePeriodSeconds": 10,
+            "volumes": [{"name": "out", "hostPath": {"path": shared, "type": "DirectoryOrCreate"}}],
+            "containers": [{
+                "name": "main", "image": "busybox", "command": ["sleep", "3600"],
+                "volumeMounts": [{"name": "out", "mountPath": "/out"}],
+                "lifecycle": {
+                    "postStart": {"exec": {"command": ["sh", "-c", "echo started > /tmp/post-start"]}},
+                    "preStop": {"exec": {"command": ["sh", "-c", "echo stopping > /out/pre-stop"]}}}}]}
+    });
+    let bad_hook = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad-hook"},
+        "spec": {"containers": [{
+            "name": "main", "image": "busybox", "command": ["sleep", "3600"],
+            "lifecycle": {"postStart": {"exec": {"command": ["sh", "-c", "exit 4"]}}}}]}
+    });
+    let slow_start = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "slow-start"},
+        "spec": {"containers": [{
+            "name": "main", "image": "busybox",
+            "command": ["sh", "-c", "sleep 4; touch /tmp/up; exec sleep 3600"],
+            "startupProbe": {"exec": {"command": ["cat", "/tmp/up"]},
+                             "periodSeconds": 1, "failureThreshold": 30},
+            "readinessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 1}}]}
+    });
+    let never_starts = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "never-starts"},
+        "spec": {"containers": [{
+            "name": "main", "image": "busybox", "command": ["sleep", "3600"],
+            "startupProbe": {"exec": {"command": ["false"]},
+                             "periodSeconds": 1, "failureThreshold": 2}}]}
+    });
+    for p in [&hooks, &bad_hook, &slow_start, &never_starts] {
+        c.ok_stdin(&["apply", "-f", "-"], &p.to_string());
+    }
+
+    // --- Startup probe: running but neither started nor ready until the probe passes.
+    let early = eventually(WAIT, || {
+        let s = container_status(&c, "slow-start");
+        s["state"].get("running").is_some().then_some(s)
+    });
+    assert_eq!(early["started"], false, "{early}");
+    assert_eq!(early["ready"], false, "{early}");
+    c.ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "pod/slow-start",
+        "--timeout=60s",
+    ]);
+    let s = container_status(&c, "slow-start");
+    assert_eq!(s["started"], true, "{s}");
+    assert_eq!(s["restartCount"], 0, "{s}");
+
+    // --- A startup probe that never passes restarts the container.
+    eventually(WAIT, || {
+        let s = container_status(&c, "never-starts");
+        (s["restartCount"].as_i64() >= Some(1)).then_some(())
+    });
+    let events = events_of(&c, "never-starts");
+    assert!(events.contains("Startup probe failed"), "{events}");
+    assert!(
+        events.contains("failed startup probe, will be restarted"),
+        "{events}"
+    );
+
+    // --- postStart ran inside the container; a failing one kills it.
+    c.ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "pod/hooks",
+        "--timeout=60s",
+    ]);
+    assert_eq!(
+        c.ok(&["exec", "hooks", "--", "cat", "/tmp/post-start"]),
+        "started\n"
+    );
+    eventually(WAIT, || {
+        let s = container_status(&c, "bad-hook");
+        (s["restartCount"].as_i64() >= Some(1)).then_some(())
+    });
+    let events = events_of(&c, "bad-hook");
+    assert!(events.contains("FailedPostStartHook"), "{events}");
+
+    // --- preStop runs before the container is stopped.
+    c.ok(&["delete", "pod", "hooks", "--timeout=60s"]);
+    let written = std::fs::read_to_string(shared.join("pre-stop")).unwrap_or_default();
+    assert_eq!(written, "stopping\n");
+}
