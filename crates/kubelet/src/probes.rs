@@ -1,5 +1,5 @@
-//! Container probes: `exec` (CRI ExecSync), `httpGet` (HTTP/1.1 GET, 200–399 is success) and
-//! `tcpSocket` (a connection), with upstream's defaults (period 10 s, timeout 1 s, failure
+//! Container probes: `exec` (CRI ExecSync), `httpGet` (HTTP/1.1 GET, 200–399 is success),
+//! `tcpSocket` (a connection) and `grpc` (the standard health service), with upstream's defaults (period 10 s, timeout 1 s, failure
 //! threshold 3, success threshold 1).
 
 use std::time::Duration;
@@ -234,10 +234,59 @@ async fn check(
             Err(format!("HTTP probe failed with statuscode: {code}"))
         };
     }
-    if p.grpc.is_some() {
-        return Err("gRPC probes are not supported".into());
+    if let Some(g) = &p.grpc {
+        let host = pod_ip.ok_or("the pod has no IP")?;
+        let port = u16::try_from(g.port).map_err(|_| format!("invalid port {}", g.port))?;
+        return grpc_check(host, port, g.service.clone().unwrap_or_default(), limit).await;
     }
     Ok(())
+}
+
+/// The standard gRPC health check (`grpc.health.v1.Health/Check`); SERVING passes. Messages
+/// as upstream's.
+async fn grpc_check(host: &str, port: u16, service: String, limit: Duration) -> Result<(), String> {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::{health_client::HealthClient, HealthCheckRequest};
+    let secs = limit.as_secs();
+    let target = format!("{host}:{port}");
+    let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{target}"))
+        .map_err(|e| format!("error: health rpc probe failed: {e}"))?
+        .connect_timeout(limit)
+        .timeout(limit);
+    let channel = match tokio::time::timeout(limit, endpoint.connect()).await {
+        Ok(Ok(channel)) => channel,
+        _ => {
+            return Err(format!(
+                "timeout: failed to connect service \"{target}\" within {secs}s"
+            ))
+        }
+    };
+    let mut client = HealthClient::new(channel);
+    let call = client.check(HealthCheckRequest { service });
+    match tokio::time::timeout(limit, call).await {
+        Ok(Ok(reply)) => {
+            let status = reply.into_inner().status();
+            if status == ServingStatus::Serving {
+                Ok(())
+            } else {
+                Err(format!(
+                    "service unhealthy (responded with \"{}\")",
+                    status.as_str_name()
+                ))
+            }
+        }
+        Ok(Err(status)) if status.code() == tonic::Code::DeadlineExceeded => Err(format!(
+            "timeout: health rpc did not complete within {secs}s"
+        )),
+        Ok(Err(status)) => Err(format!(
+            "error: health rpc probe failed: rpc error: code = {:?} desc = {}",
+            status.code(),
+            status.message()
+        )),
+        Err(_) => Err(format!(
+            "timeout: health rpc did not complete within {secs}s"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +359,55 @@ mod tests {
         // Nothing listens on port 1 of loopback.
         let closed = probe(serde_json::json!({"tcpSocket": {"port": 1}}));
         assert!(http_only(&closed, &c, "127.0.0.1").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn grpc_probes_ask_the_standard_health_service() {
+        let (reporter, service) = tonic_health::server::health_reporter();
+        reporter
+            .set_service_status("ready", tonic_health::ServingStatus::Serving)
+            .await;
+        reporter
+            .set_service_status("draining", tonic_health::ServingStatus::NotServing)
+            .await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port_no = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(tcp);
+                    let svc = hyper_util::service::TowerToHyperService::new(service);
+                    let _ = hyper::server::conn::http2::Builder::new(
+                        hyper_util::rt::TokioExecutor::new(),
+                    )
+                    .serve_connection(io, svc)
+                    .await;
+                });
+            }
+        });
+        let c: Container = serde_json::from_value(serde_json::json!({"name": "c"})).unwrap();
+        let grpc = |service: &str| {
+            probe(serde_json::json!({"grpc": {"port": port_no, "service": service}}))
+        };
+        assert_eq!(http_only(&grpc("ready"), &c, "127.0.0.1").await, Ok(()));
+        // The empty service name is the server as a whole, which the reporter marks serving.
+        assert_eq!(http_only(&grpc(""), &c, "127.0.0.1").await, Ok(()));
+        assert_eq!(
+            http_only(&grpc("draining"), &c, "127.0.0.1").await,
+            Err("service unhealthy (responded with \"NOT_SERVING\")".into())
+        );
+        let unknown = http_only(&grpc("nope"), &c, "127.0.0.1").await.unwrap_err();
+        assert!(unknown.contains("NotFound"), "{unknown}");
+        let closed = probe(serde_json::json!({"grpc": {"port": 1}}));
+        let err = http_only(&closed, &c, "127.0.0.1").await.unwrap_err();
+        assert!(
+            err.starts_with("timeout: failed to connect service"),
+            "{err}"
+        );
     }
 
     async fn http_only(p: &Probe, c: &Container, ip: &str) -> Result<(), String> {
