@@ -1,6 +1,6 @@
 //! Container lifecycle on real containers: postStart and preStop hooks (a failing postStart
-//! kills the container), and startup probes holding back readiness until they pass or
-//! restarting the container when they fail.
+//! kills the container), startup probes holding back readiness until they pass or restarting
+//! the container when they fail, and a memory hog over its limit reported as OOMKilled.
 
 mod common;
 
@@ -67,7 +67,14 @@ fn hooks_and_startup_probes() {
             "startupProbe": {"exec": {"command": ["false"]},
                              "periodSeconds": 1, "failureThreshold": 2}}]}
     });
-    for p in [&hooks, &bad_hook, &slow_start, &never_starts] {
+    let hog = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hog"},
+        "spec": {"containers": [{
+            "name": "main", "image": "busybox",
+            "command": ["sh", "-c", "a=$(head -c 100000000 /dev/zero | tr '\\0' x); sleep 100"],
+            "resources": {"limits": {"memory": "32Mi"}}}]}
+    });
+    for p in [&hooks, &bad_hook, &slow_start, &never_starts, &hog] {
         c.ok_stdin(&["apply", "-f", "-"], &p.to_string());
     }
 
@@ -117,6 +124,26 @@ fn hooks_and_startup_probes() {
     });
     let events = events_of(&c, "bad-hook");
     assert!(events.contains("FailedPostStartHook"), "{events}");
+
+    // --- Over its memory limit: OOMKilled, exit code 137, as kubectl describe shows it.
+    let last = eventually(WAIT, || {
+        let s = container_status(&c, "hog");
+        let t = s["lastState"]["terminated"].clone();
+        t.is_object().then_some(t)
+    });
+    assert_eq!(last["reason"], "OOMKilled", "{last}");
+    assert_eq!(last["exitCode"], 137, "{last}");
+    let described = c.ok(&["describe", "pod", "hog"]);
+    let last_state = described
+        .split("Last State:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Last State in {described}"));
+    assert!(
+        last_state.trim_start().starts_with("Terminated")
+            && last_state.contains("Reason:       OOMKilled")
+            && last_state.contains("Exit Code:    137"),
+        "{described}"
+    );
 
     // --- preStop runs before the container is stopped.
     c.ok(&["delete", "pod", "hooks", "--timeout=60s"]);
