@@ -20,7 +20,122 @@ pub(crate) async fn admit_create(
     if res.group.is_empty() && res.kind == "PersistentVolumeClaim" {
         default_storage_class(store, obj).await?;
     }
+    if res.group.is_empty() && res.kind == "Pod" {
+        service_account(store, obj).await?;
+    }
     Ok(())
+}
+
+/// Where the service-account volume is mounted, as upstream.
+pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+/// The ConfigMap with the cluster CA that every namespace gets.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+
+/// ServiceAccount admission: a pod runs as `default` unless it names an account, and unless
+/// the pod or its account opts out it gets a projected `kube-api-access-*` volume (a bound
+/// token, the cluster CA and its namespace) mounted in every container.
+async fn service_account(store: &dyn Store, pod: &mut Value) -> ApiResult<()> {
+    let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    let account = spec
+        .get("serviceAccountName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            spec.get("serviceAccount")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or("default")
+        .to_string();
+    spec.insert("serviceAccountName".into(), Value::String(account.clone()));
+    spec.insert("serviceAccount".into(), Value::String(account.clone()));
+    let automount = match spec
+        .get("automountServiceAccountToken")
+        .and_then(Value::as_bool)
+    {
+        Some(v) => v,
+        None => account_automounts(store, pod, &account).await?,
+    };
+    let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    if !automount {
+        return Ok(());
+    }
+    let suffix: String = {
+        use rand::Rng;
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        let mut rng = rand::thread_rng();
+        (0..5)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect()
+    };
+    let name = format!("kube-api-access-{suffix}");
+    let volume = serde_json::json!({
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": ROOT_CA_CONFIGMAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace",
+                    "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+            ],
+        },
+    });
+    let mut mounted = false;
+    for list in ["initContainers", "containers"] {
+        for c in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let mounts = c.as_object_mut().map(|c| {
+                c.entry("volumeMounts")
+                    .or_insert_with(|| Value::Array(Vec::new()))
+            });
+            let Some(Value::Array(mounts)) = mounts else {
+                continue;
+            };
+            if mounts
+                .iter()
+                .any(|m| m["mountPath"] == SERVICE_ACCOUNT_MOUNT)
+            {
+                continue;
+            }
+            mounts.push(serde_json::json!({
+                "name": name, "readOnly": true, "mountPath": SERVICE_ACCOUNT_MOUNT,
+            }));
+            mounted = true;
+        }
+    }
+    if mounted {
+        let volumes = spec
+            .entry("volumes")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(v) = volumes {
+            v.push(volume);
+        }
+    }
+    Ok(())
+}
+
+/// The account's `automountServiceAccountToken` (true when the account is missing: it may
+/// be created after the pod, as the `default` one is for a new namespace).
+async fn account_automounts(store: &dyn Store, pod: &Value, account: &str) -> ApiResult<bool> {
+    let Some(res) = catalog::find("", "v1", "serviceaccounts") else {
+        return Ok(true);
+    };
+    let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+    let key = registry::key(res, Some(namespace), account);
+    let Some(kv) = store.get(&key).await? else {
+        return Ok(true);
+    };
+    let sa = registry::decode(res, &kv)?;
+    Ok(sa["automountServiceAccountToken"].as_bool().unwrap_or(true))
 }
 
 /// DefaultStorageClass: a claim that names no class (the field absent, not `""`) gets the

@@ -24,6 +24,8 @@ pub mod serve;
 mod services;
 #[cfg(test)]
 mod tests;
+mod token_request;
+pub mod tokens;
 mod watch;
 
 use std::sync::Arc;
@@ -61,6 +63,8 @@ pub struct ApiServer {
     pub(crate) services: services::ServiceAllocator,
     /// How to reach node agents in other processes for exec, attach and port-forward.
     pub(crate) kubelet_tls: std::sync::OnceLock<node_proxy::KubeletTls>,
+    /// Signs and checks service-account tokens.
+    pub(crate) tokens: std::sync::OnceLock<tokens::TokenIssuer>,
 }
 
 /// The provisioner of the built-in `local-path` StorageClass.
@@ -128,7 +132,13 @@ impl ApiServer {
             advertise_address,
             services: services::ServiceAllocator::new(Default::default()),
             kubelet_tls: std::sync::OnceLock::new(),
+            tokens: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Lets the API issue (TokenRequest) and accept service-account tokens.
+    pub fn set_token_issuer(&self, issuer: tokens::TokenIssuer) {
+        let _ = self.tokens.set(issuer);
     }
 
     /// Lets exec, attach and port-forward reach node agents in other processes.
@@ -423,6 +433,10 @@ impl ApiServer {
                 self.evict(rr, n, eviction).await?
             }
             (&Method::GET, Some(n), Some("log")) => return self.pod_log(rr, n, &q).await,
+            (&Method::POST, Some(n), Some("token")) if res.plural == "serviceaccounts" => {
+                let request = codec::decode_body(&content_type, &bytes)?;
+                self.token_request(rr, n, request).await?
+            }
             (&Method::POST, Some(n), Some("binding")) => {
                 let binding = codec::decode_body(&content_type, &bytes)?;
                 self.bind(rr, n, binding).await?

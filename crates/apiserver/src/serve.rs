@@ -1,5 +1,5 @@
-//! HTTPS serving: TLS (HTTP/2 and HTTP/1.1), client-certificate authentication, and one
-//! hyper connection task per client.
+//! HTTPS serving: TLS (HTTP/2 and HTTP/1.1), authentication (client certificates, else
+//! service-account bearer tokens), and one hyper connection task per client.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -110,7 +110,13 @@ pub async fn serve(
                 async move {
                     match joined {
                         Some(response) => Ok::<_, Infallible>(response),
-                        None => Ok(api.handle(req, user).await),
+                        None => {
+                            let user = match user {
+                                Some(u) => Some(u),
+                                None => api.authenticate_bearer(req.headers()).await,
+                            };
+                            Ok(api.handle(req, user).await)
+                        }
                     }
                 }
             });

@@ -15,6 +15,8 @@ use tokio::sync::Mutex;
 pub struct Context {
     pub client: Client,
     pub name: &'static str,
+    /// The cluster CA certificate (PEM) that namespaces publish in `kube-root-ca.crt`.
+    pub root_ca: Option<Arc<str>>,
     recorder: Arc<Mutex<HashMap<String, (String, i32)>>>,
 }
 
@@ -23,8 +25,14 @@ impl Context {
         Context {
             client,
             name,
+            root_ca: None,
             recorder: Arc::default(),
         }
+    }
+
+    pub fn with_root_ca(mut self, pem: Option<Arc<str>>) -> Context {
+        self.root_ca = pem;
+        self
     }
 
     /// The component name events are reported from (`replicaset-controller`, `default-scheduler`).

@@ -19,6 +19,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod pods;
 pub mod replicaset;
+pub mod root_ca;
 pub mod scheduler;
 pub mod service_endpoints;
 pub mod service_lb;
@@ -44,6 +45,7 @@ pub const LOOPS: &[(&str, Loop)] = &[
     ("garbagecollector", |c| Box::pin(garbage_collector::run(c))),
     ("namespace", |c| Box::pin(namespace::run(c))),
     ("serviceaccount", |c| Box::pin(serviceaccount::run(c))),
+    ("root-ca-cert-publisher", |c| Box::pin(root_ca::run(c))),
     ("endpoints", |c| Box::pin(endpoints::run(c))),
     ("endpointslice", |c| Box::pin(endpointslice::run(c))),
     ("nodelifecycle", |c| Box::pin(node_lifecycle::run(c))),
@@ -52,14 +54,20 @@ pub const LOOPS: &[(&str, Loop)] = &[
     ("local-storage", |c| Box::pin(local_path::run(c))),
 ];
 
-/// Starts every loop not named in `disabled`; returns their names.
-pub fn start(client: kube::Client, disabled: &[String]) -> Vec<&'static str> {
+/// Starts every loop not named in `disabled`; returns their names. `root_ca` is the cluster
+/// CA certificate (PEM) the namespaces publish.
+pub fn start(
+    client: kube::Client,
+    disabled: &[String],
+    root_ca: Option<&str>,
+) -> Vec<&'static str> {
+    let root_ca: Option<std::sync::Arc<str>> = root_ca.map(Into::into);
     let mut started = Vec::new();
     for (name, run) in LOOPS {
         if disabled.iter().any(|d| d == name) {
             continue;
         }
-        let ctx = Context::new(client.clone(), name);
+        let ctx = Context::new(client.clone(), name).with_root_ca(root_ca.clone());
         tokio::spawn(run(ctx));
         started.push(*name);
     }

@@ -71,6 +71,8 @@ pub struct Shared {
     /// The node's pod CIDR once the control plane assigned one and the CNI config is written.
     pub pod_cidr: watch::Receiver<Option<String>>,
     pub events: events::Recorder,
+    /// Service-account tokens of this node's pods.
+    pub tokens: Arc<spec::TokenCache>,
 }
 
 impl Shared {
@@ -141,6 +143,7 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
         containerd: ccfg,
         node_ip,
         pod_cidr: cidr_rx,
+        tokens: Arc::default(),
     });
     tracing::info!(node = %shared.config.node_name, elapsed = ?started.elapsed(), "node agent: containerd and images ready");
     if let Some(tls) = &shared.config.serving {

@@ -603,7 +603,11 @@ impl Worker {
             status.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
         }
         let host_ip = sh.node_ip.to_string();
-        let mut sources = Sources::new(sh.client.clone(), &pod.namespace().unwrap_or_default());
+        let mut sources = Sources::new(
+            sh.client.clone(),
+            &pod.namespace().unwrap_or_default(),
+            sh.tokens.clone(),
+        );
         let config = async {
             let env = spec::environment(&view, c, &mut sources, &host_ip).await?;
             let lookup = |n: &str| env.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
@@ -830,8 +834,11 @@ impl Worker {
             return;
         };
         self.refreshed = Some(tokio::time::Instant::now());
-        let mut sources =
-            Sources::new(self.sh.client.clone(), &pod.namespace().unwrap_or_default());
+        let mut sources = Sources::new(
+            self.sh.client.clone(),
+            &pod.namespace().unwrap_or_default(),
+            self.sh.tokens.clone(),
+        );
         let host_ip = self.sh.node_ip.to_string();
         match spec::refresh_projections(pod, volumes, &mut sources, &host_ip).await {
             Ok(changed) if !changed.is_empty() => {
@@ -896,8 +903,11 @@ impl Worker {
             pod_error = Some(("ContainerCreating".into(), e));
             wait = Duration::from_secs(2);
         } else if self.volumes.is_none() {
-            let mut sources =
-                Sources::new(self.sh.client.clone(), &pod.namespace().unwrap_or_default());
+            let mut sources = Sources::new(
+                self.sh.client.clone(),
+                &pod.namespace().unwrap_or_default(),
+                self.sh.tokens.clone(),
+            );
             match spec::prepare_volumes(
                 pod,
                 &self.sh.pod_dir(&self.uid),

@@ -6,27 +6,88 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use cri::api;
+use k8s_openapi::api::authentication::v1::TokenRequest;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume,
+    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccount,
+    Volume,
 };
 use kube::{Api, Client, ResourceExt};
 
-/// Fetches ConfigMaps, Secrets and claims of the pod's namespace (the first two once per sync).
+/// Service-account tokens the agent holds for its pods, reused until 80% of their lifetime
+/// has passed (as kubelet's token manager does).
+#[derive(Default)]
+pub struct TokenCache {
+    tokens: std::sync::Mutex<HashMap<String, (String, std::time::Instant)>>,
+}
+
+/// Fetches ConfigMaps, Secrets and claims of the pod's namespace (the first two once per
+/// sync), and service-account tokens through the agent's [`TokenCache`].
 pub struct Sources {
     client: Client,
     ns: String,
     config_maps: HashMap<String, Option<ConfigMap>>,
     secrets: HashMap<String, Option<Secret>>,
+    tokens: std::sync::Arc<TokenCache>,
 }
 
 impl Sources {
-    pub fn new(client: Client, ns: &str) -> Sources {
+    pub fn new(client: Client, ns: &str, tokens: std::sync::Arc<TokenCache>) -> Sources {
         Sources {
             client,
             ns: ns.to_string(),
             config_maps: HashMap::new(),
             secrets: HashMap::new(),
+            tokens,
         }
+    }
+
+    /// A token of the pod's service account bound to the pod (TokenRequest), for
+    /// `audience` (empty: the API server's), lasting `expiration` seconds.
+    pub async fn service_account_token(
+        &self,
+        pod: &Pod,
+        audience: &str,
+        expiration: i64,
+    ) -> Result<String, String> {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let account = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.service_account_name.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "default".into());
+        let key = format!("{uid}/{account}/{audience}/{expiration}");
+        let now = std::time::Instant::now();
+        if let Ok(cache) = self.tokens.tokens.lock() {
+            if let Some((token, refresh_at)) = cache.get(&key) {
+                if now < *refresh_at {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let audiences: Vec<&str> = if audience.is_empty() {
+            Vec::new()
+        } else {
+            vec![audience]
+        };
+        let request = serde_json::json!({
+            "apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+            "spec": {"audiences": audiences, "expirationSeconds": expiration,
+                     "boundObjectRef": {"apiVersion": "v1", "kind": "Pod",
+                                        "name": pod.name_any(), "uid": uid}},
+        });
+        let api: Api<ServiceAccount> = Api::namespaced(self.client.clone(), &self.ns);
+        let reply: TokenRequest = api
+            .create_subresource("token", &account, &Default::default(), &request)
+            .await
+            .map_err(|e| format!("failed to fetch token: {e}"))?;
+        let token = reply.status.map(|s| s.token).unwrap_or_default();
+        let refresh_at = now + std::time::Duration::from_secs((expiration.max(1) as u64) * 4 / 5);
+        if let Ok(mut cache) = self.tokens.tokens.lock() {
+            cache.retain(|_, (_, at)| *at > now);
+            cache.insert(key, (token.clone(), refresh_at));
+        }
+        Ok(token)
     }
 
     /// The host directory of a bound claim's volume (created if missing), or an error saying
@@ -511,7 +572,6 @@ async fn projection_files(
     sources: &mut Sources,
     host_ip: &str,
 ) -> Result<Option<Projection>, String> {
-    let spec = pod.spec.as_ref().ok_or("pod has no spec")?;
     let files = if let Some(cm) = &v.config_map {
         let mode = cm.default_mode.unwrap_or(0o644) as u32;
         match sources.config_map(&cm.name).await? {
@@ -527,10 +587,90 @@ async fn projection_files(
             None if s.optional.unwrap_or(false) => Vec::new(),
             None => return Err(format!("secret \"{name}\" not found")),
         }
+    } else if let Some(p) = &v.projected {
+        projected_files(pod, p, sources, host_ip).await?
     } else if let Some(d) = &v.downward_api {
         let mode = d.default_mode.unwrap_or(0o644) as u32;
+        downward_files(pod, d.items.as_deref().unwrap_or_default(), mode, host_ip)?
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(files))
+}
+
+/// A projected volume's files: each source's, together (later sources win on equal paths).
+async fn projected_files(
+    pod: &Pod,
+    p: &k8s_openapi::api::core::v1::ProjectedVolumeSource,
+    sources: &mut Sources,
+    host_ip: &str,
+) -> Result<Projection, String> {
+    let mode = p.default_mode.unwrap_or(0o644) as u32;
+    let mut files: Projection = Vec::new();
+    for source in p.sources.iter().flatten() {
+        if let Some(cm) = &source.config_map {
+            match sources.config_map(&cm.name).await? {
+                Some(data) => files.extend(select_items(
+                    &data,
+                    cm.items.as_deref(),
+                    mode,
+                    "configmap",
+                    &cm.name,
+                )?),
+                None if cm.optional.unwrap_or(false) => {}
+                None => return Err(format!("configmap \"{}\" not found", cm.name)),
+            }
+        }
+        if let Some(s) = &source.secret {
+            match sources.secret(&s.name).await? {
+                Some(data) => files.extend(select_items(
+                    &data,
+                    s.items.as_deref(),
+                    mode,
+                    "secret",
+                    &s.name,
+                )?),
+                None if s.optional.unwrap_or(false) => {}
+                None => return Err(format!("secret \"{}\" not found", s.name)),
+            }
+        }
+        if let Some(d) = &source.downward_api {
+            files.extend(downward_files(
+                pod,
+                d.items.as_deref().unwrap_or_default(),
+                mode,
+                host_ip,
+            )?);
+        }
+        if let Some(t) = &source.service_account_token {
+            let audience = t.audience.clone().unwrap_or_default();
+            let expiration = t.expiration_seconds.unwrap_or(3600);
+            let token = sources
+                .service_account_token(pod, &audience, expiration)
+                .await?;
+            // The volume's mode: containers running as another user than root must be able
+            // to read the token.
+            files.push((t.path.clone(), token.into_bytes(), mode));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.reverse();
+    files.retain(|(path, _, _)| seen.insert(path.clone()));
+    files.reverse();
+    Ok(files)
+}
+
+/// The files of downwardAPI items (in a downwardAPI or projected volume).
+fn downward_files(
+    pod: &Pod,
+    items: &[k8s_openapi::api::core::v1::DownwardAPIVolumeFile],
+    mode: u32,
+    host_ip: &str,
+) -> Result<Projection, String> {
+    let spec = pod.spec.as_ref().ok_or("pod has no spec")?;
+    {
         let mut files = Vec::new();
-        for item in d.items.iter().flatten() {
+        for item in items {
             let value = match (&item.field_ref, &item.resource_field_ref) {
                 (Some(f), _) => field_value(pod, &f.field_path, host_ip)?,
                 (None, Some(r)) => {
@@ -556,11 +696,8 @@ async fn projection_files(
                 item.mode.map_or(mode, |m| m as u32),
             ));
         }
-        files
-    } else {
-        return Ok(None);
-    };
-    Ok(Some(files))
+        Ok(files)
+    }
 }
 
 /// Brings the pod's configMap, secret and downwardAPI volumes up to date (as kubelet's

@@ -317,6 +317,10 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         SocketAddr::new(advertise, args.port).to_string(),
     );
     api.set_kubelet_tls(kubelet_tls);
+    api.set_token_issuer(
+        apiserver::tokens::TokenIssuer::load_or_create(&data_dir.join("tls"))
+            .map_err(|e| format!("service account signing key: {e}"))?,
+    );
     let storage = data_dir.join("storage");
     api.bootstrap(&storage.to_string_lossy())
         .await
@@ -335,7 +339,11 @@ async fn server(args: ServerArgs) -> Result<(), String> {
         groups: vec!["system:masters".into()],
     };
     let transport = apiserver::inprocess::InProcess::new(api.clone(), controller_user);
-    let started = controllers::start(kube::Client::new(transport, "default"), &args.disable);
+    let started = controllers::start(
+        kube::Client::new(transport, "default"),
+        &args.disable,
+        Some(&pki.ca_cert),
+    );
     tracing::info!(loops = %started.join(","), "control loops started");
 
     let addr = SocketAddr::new(args.bind_address, args.port);

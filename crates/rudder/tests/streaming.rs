@@ -60,7 +60,7 @@ fn port_forward(c: &Cluster, target: &str, remote: u16) -> (Background, u16) {
 
 #[test]
 fn exec_cp_attach_and_port_forward_through_the_api() {
-    let pod_cidr = format!("198.18.{}.0/24", 10 + std::process::id() % 10);
+    let pod_cidr = format!("198.18.{}.0/24", 10 + std::process::id() % 5);
     let c = Cluster::start_with_agent(&["--node-name", NODE, "--pod-cidr", &pod_cidr]);
     let _cleanup = AgentCleanup::new(&c, NODE);
     c.wait_node_ready(NODE);
