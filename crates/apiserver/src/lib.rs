@@ -201,6 +201,66 @@ impl ApiServer {
             .await
     }
 
+    /// Points `default/kubernetes` at this API server (`ip`, the advertised port), as
+    /// kube-apiserver's endpoint reconciler does: an Endpoints object and an EndpointSlice,
+    /// replaced when the address changed.
+    pub async fn publish_endpoints(&self, ip: std::net::IpAddr) -> ApiResult<()> {
+        let port = self
+            .advertise_address
+            .parse::<std::net::SocketAddr>()
+            .map(|a| a.port())
+            .unwrap_or(6443);
+        let endpoints = json!({
+            "apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": ip.to_string()}],
+                         "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}],
+        });
+        let family = if ip.is_ipv4() { "IPv4" } else { "IPv6" };
+        let slice = json!({
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"kubernetes.io/service-name": "kubernetes",
+                                    "endpointslice.kubernetes.io/managed-by": "rudder-apiserver"}},
+            "addressType": family,
+            "endpoints": [{"addresses": [ip.to_string()], "conditions": {"ready": true}}],
+            "ports": [{"name": "https", "port": port, "protocol": "TCP"}],
+        });
+        self.upsert("", "endpoints", endpoints, "subsets").await?;
+        self.upsert("discovery.k8s.io", "endpointslices", slice, "endpoints")
+            .await
+    }
+
+    /// Creates `obj`, or replaces the stored one when its `field` differs.
+    async fn upsert(&self, group: &str, plural: &str, obj: Value, field: &str) -> ApiResult<()> {
+        let rr = ResourceRequest {
+            resource: catalog::find(group, "v1", plural).expect("bootstrap resources are served"),
+            namespace: obj["metadata"]["namespace"].as_str().map(str::to_string),
+            name: None,
+            subresource: None,
+            watch_path: false,
+        };
+        let q = Query::parse(Some("fieldManager=rudder"));
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match self.create(&rr, &q, obj.clone()).await {
+            Err(e) if e.reason == "AlreadyExists" => {
+                let current = self.get(&rr, &name, codec::Output::Json).await?;
+                if current[field] == obj[field] {
+                    return Ok(());
+                }
+                let mut replacement = obj;
+                replacement["metadata"]["resourceVersion"] =
+                    current["metadata"]["resourceVersion"].clone();
+                self.update(&rr, &name, &q, replacement).await.map(|_| ())
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
     async fn create_if_missing(
         &self,
         plural: &str,

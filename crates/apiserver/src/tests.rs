@@ -370,3 +370,38 @@ async fn claims_without_a_class_get_the_default_one() {
     let r = call(&api, "POST", pvcs, "application/json", &claim("c", "")).await;
     assert_eq!(r.body["spec"]["storageClassName"], "fast");
 }
+
+#[tokio::test]
+async fn the_kubernetes_service_points_at_the_published_address() {
+    let api = server().await;
+    let get = |api: Arc<ApiServer>, uri: &'static str| async move {
+        call(&api, "GET", uri, "application/json", "").await.body
+    };
+    const ENDPOINTS: &str = "/api/v1/namespaces/default/endpoints/kubernetes";
+    const SLICE: &str = "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes";
+    api.publish_endpoints("198.19.250.7".parse().unwrap())
+        .await
+        .unwrap();
+    let ep = get(api.clone(), ENDPOINTS).await;
+    assert_eq!(ep["subsets"][0]["addresses"][0]["ip"], "198.19.250.7");
+    assert_eq!(ep["subsets"][0]["ports"][0]["port"], 6443);
+    let first_version = ep["metadata"]["resourceVersion"].clone();
+    // Unchanged: nothing is written.
+    api.publish_endpoints("198.19.250.7".parse().unwrap())
+        .await
+        .unwrap();
+    let again = get(api.clone(), ENDPOINTS).await;
+    assert_eq!(again["metadata"]["resourceVersion"], first_version);
+    // A new address replaces the old one in both objects.
+    api.publish_endpoints("198.19.250.8".parse().unwrap())
+        .await
+        .unwrap();
+    let ep = get(api.clone(), ENDPOINTS).await;
+    assert_eq!(ep["subsets"][0]["addresses"][0]["ip"], "198.19.250.8");
+    let slice = get(api.clone(), SLICE).await;
+    assert_eq!(slice["endpoints"][0]["addresses"][0], "198.19.250.8");
+    assert_eq!(
+        slice["metadata"]["labels"]["kubernetes.io/service-name"],
+        "kubernetes"
+    );
+}

@@ -7,6 +7,7 @@
 //! - [`cni`]: the CNI configuration for the node's pod CIDR;
 //! - [`dns`]: the pods' `resolv.conf` from their DNS policy;
 //! - [`pods`]: the watch on this node's pods and one worker per pod;
+//! - [`service_env`]: the `{SVC}_SERVICE_HOST`… variables describing Services;
 //! - [`security`]: a container's effective security context and the `runAsNonRoot` check;
 //! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
 //! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
@@ -25,6 +26,7 @@ mod port_forward;
 pub mod probes;
 pub mod security;
 pub mod server;
+pub mod service_env;
 pub mod spec;
 
 use std::net::IpAddr;

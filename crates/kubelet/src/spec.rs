@@ -8,8 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use cri::api;
 use k8s_openapi::api::authentication::v1::TokenRequest;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccount,
-    Volume,
+    ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
+    ServiceAccount, Volume,
 };
 use kube::{Api, Client, ResourceExt};
 
@@ -39,6 +39,31 @@ impl Sources {
             secrets: HashMap::new(),
             tokens,
         }
+    }
+
+    /// The Services a container's environment describes: `default/kubernetes` first, then
+    /// (with `links`) those of the pod's namespace.
+    pub async fn services(&self, links: bool) -> Result<Vec<Service>, String> {
+        let mut out = Vec::new();
+        let default: Api<Service> = Api::namespaced(self.client.clone(), "default");
+        if let Some(k) = default
+            .get_opt("kubernetes")
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            out.push(k);
+        }
+        if links {
+            let here: Api<Service> = Api::namespaced(self.client.clone(), &self.ns);
+            let list = here
+                .list(&Default::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            out.extend(list.items.into_iter().filter(|s| {
+                !(self.ns == "default" && s.metadata.name.as_deref() == Some("kubernetes"))
+            }));
+        }
+        Ok(out)
     }
 
     /// A token of the pod's service account bound to the pod (TokenRequest), for
@@ -329,7 +354,13 @@ pub async fn environment(
     sources: &mut Sources,
     host_ip: &str,
 ) -> Result<Vec<(String, String)>, String> {
-    let mut vars: Vec<(String, String)> = Vec::new();
+    let links = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    let mut vars: Vec<(String, String)> =
+        crate::service_env::service_env(&sources.services(links).await?);
     let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {
         if let Some(e) = vars.iter_mut().find(|(n, _)| *n == k) {
             e.1 = v;

@@ -325,6 +325,18 @@ async fn server(args: ServerArgs) -> Result<(), String> {
     api.bootstrap(&storage.to_string_lossy())
         .await
         .map_err(|e| format!("bootstrap: {}", e.message))?;
+    // Pods reach the API through `default/kubernetes`: at the advertised address, or, when
+    // that is loopback and the server listens on every address, at the host's.
+    let service_endpoint = match advertise {
+        ip if !ip.is_loopback() => Some(ip),
+        _ if args.bind_address.is_unspecified() => Some(kubelet::node::host_ip()),
+        _ => None,
+    };
+    if let Some(ip) = service_endpoint.filter(|ip| !ip.is_loopback()) {
+        api.publish_endpoints(ip)
+            .await
+            .map_err(|e| format!("publishing the kubernetes endpoints: {}", e.message))?;
+    }
     for name in &args.disable {
         if !controllers::LOOPS.iter().any(|(n, _)| n == name) {
             let known: Vec<&str> = controllers::LOOPS.iter().map(|(n, _)| *n).collect();

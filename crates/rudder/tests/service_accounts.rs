@@ -1,7 +1,7 @@
 //! Service-account tokens end to end: `kubectl create token` (TokenRequest), bearer-token
 //! authentication with the token alone, the `kube-api-access-*` volume every pod gets (token,
-//! cluster CA, namespace) unless it opts out, and revocation of a pod-bound token when its
-//! pod is deleted.
+//! cluster CA, namespace) unless it opts out, the `KUBERNETES_SERVICE_*` variables, and
+//! revocation of a pod-bound token when its pod is deleted.
 
 mod common;
 
@@ -119,6 +119,23 @@ fn service_account_tokens_authenticate_and_are_mounted() {
     let pod_token = read("token");
     let out = with_token(&c, &ca, &pod_token, &["get", "pod", "client", "-o", "name"]);
     assert!(out.status.success(), "{out:?}");
+    // In-cluster clients find the API through the `kubernetes` Service's variables.
+    let env = c.ok(&["exec", "client", "--", "env"]);
+    let cluster_ip = c.ok(&[
+        "get",
+        "svc",
+        "kubernetes",
+        "-o",
+        "jsonpath={.spec.clusterIP}",
+    ]);
+    for want in [
+        format!("KUBERNETES_SERVICE_HOST={cluster_ip}"),
+        "KUBERNETES_SERVICE_PORT=443".to_string(),
+        "KUBERNETES_SERVICE_PORT_HTTPS=443".to_string(),
+        format!("KUBERNETES_PORT=tcp://{cluster_ip}:443"),
+    ] {
+        assert!(env.lines().any(|l| l == want), "{want} missing from {env}");
+    }
     let opted = c.json(&["get", "pod", "no-token"]);
     assert!(opted["spec"]["volumes"].is_null(), "{opted}");
     let out = c.kubectl(&["exec", "no-token", "--", "ls", MOUNT]);
