@@ -21,6 +21,7 @@ packages=(
   "redis-server:"           # the voting app's redis image is built from Debian's binary
   "postgresql-15:"          # the voting app's postgres image, likewise
   "chromium:chromium"       # the voting app's end-to-end test loads the result page headless
+  "docker-registry:docker-registry" # a private registry on loopback for the image-pull tests
 )
 
 missing=()
@@ -36,7 +37,7 @@ if ((${#missing[@]})); then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   # Packages are installed for their programs, not as services: keep apt from starting
-  # redis and postgres (a policy-rc.d that says no, removed again afterwards).
+  # redis, postgres and the registry (a policy-rc.d that says no, removed again afterwards).
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
     $SUDO chmod +x /usr/sbin/policy-rc.d

@@ -51,16 +51,31 @@ async fn service_account(store: &dyn Store, pod: &mut Value) -> ApiResult<()> {
         .to_string();
     spec.insert("serviceAccountName".into(), Value::String(account.clone()));
     spec.insert("serviceAccount".into(), Value::String(account.clone()));
-    let automount = match spec
-        .get("automountServiceAccountToken")
-        .and_then(Value::as_bool)
-    {
-        Some(v) => v,
-        None => account_automounts(store, pod, &account).await?,
-    };
+    let sa = service_account_object(store, pod, &account).await?;
     let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) else {
         return Ok(());
     };
+    // The account's pull secrets, for pods that name none.
+    let pod_secrets = spec
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    let account_secrets = sa.as_ref().map(|sa| sa["imagePullSecrets"].clone());
+    if let (false, Some(Value::Array(secrets))) = (pod_secrets, account_secrets) {
+        if !secrets.is_empty() {
+            spec.insert("imagePullSecrets".into(), Value::Array(secrets));
+        }
+    }
+    // Unset on the pod: the account decides; a missing account (it may be created after
+    // the pod, as `default` is for a new namespace) mounts.
+    let automount = spec
+        .get("automountServiceAccountToken")
+        .and_then(Value::as_bool)
+        .or_else(|| {
+            sa.as_ref()
+                .and_then(|sa| sa["automountServiceAccountToken"].as_bool())
+        })
+        .unwrap_or(true);
     if !automount {
         return Ok(());
     }
@@ -123,19 +138,21 @@ async fn service_account(store: &dyn Store, pod: &mut Value) -> ApiResult<()> {
     Ok(())
 }
 
-/// The account's `automountServiceAccountToken` (true when the account is missing: it may
-/// be created after the pod, as the `default` one is for a new namespace).
-async fn account_automounts(store: &dyn Store, pod: &Value, account: &str) -> ApiResult<bool> {
+/// The pod's service account, if it exists.
+async fn service_account_object(
+    store: &dyn Store,
+    pod: &Value,
+    account: &str,
+) -> ApiResult<Option<Value>> {
     let Some(res) = catalog::find("", "v1", "serviceaccounts") else {
-        return Ok(true);
+        return Ok(None);
     };
     let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("default");
     let key = registry::key(res, Some(namespace), account);
-    let Some(kv) = store.get(&key).await? else {
-        return Ok(true);
-    };
-    let sa = registry::decode(res, &kv)?;
-    Ok(sa["automountServiceAccountToken"].as_bool().unwrap_or(true))
+    match store.get(&key).await? {
+        Some(kv) => Ok(Some(registry::decode(res, &kv)?)),
+        None => Ok(None),
+    }
 }
 
 /// DefaultStorageClass: a claim that names no class (the field absent, not `""`) gets the

@@ -8,6 +8,7 @@
 //! - [`dns`]: the pods' `resolv.conf` from their DNS policy;
 //! - [`pods`]: the watch on this node's pods and one worker per pod;
 //! - [`service_env`]: the `{SVC}_SERVICE_HOST`… variables describing Services;
+//! - [`registry`]: pull credentials (pull secrets, `registries.yaml`) and registry mirrors;
 //! - [`security`]: a container's effective security context and the `runAsNonRoot` check;
 //! - [`probes`]: exec, httpGet and tcpSocket readiness and liveness probes;
 //! - [`spec`]: pod spec → CRI configuration (environment, volumes, mounts);
@@ -24,6 +25,7 @@ pub mod node;
 pub mod pods;
 mod port_forward;
 pub mod probes;
+pub mod registry;
 pub mod security;
 pub mod server;
 pub mod service_env;
@@ -60,6 +62,8 @@ pub struct AgentConfig {
     /// Serve that endpoint over TLS on the node address (agents on other machines than the
     /// API server); `None` when the API server reaches this agent in process.
     pub serving: Option<server::ServingTls>,
+    /// The node's `registries.yaml` (mirrors and credentials; absent is fine).
+    pub registries_file: PathBuf,
 }
 
 /// What the agent's loops share.
@@ -75,6 +79,7 @@ pub struct Shared {
     pub events: events::Recorder,
     /// Service-account tokens of this node's pods.
     pub tokens: Arc<spec::TokenCache>,
+    pub registries: registry::Registries,
 }
 
 impl Shared {
@@ -112,6 +117,8 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
     std::fs::create_dir_all(config.data_dir.join("pods"))
         .map_err(|e| format!("creating {}: {e}", config.data_dir.display()))?;
     let ccfg = ContainerdConfig::new(&config.data_dir);
+    let registries = registry::Registries::load(&config.registries_file)?;
+    registries.write_hosts(&ccfg.registry_config_dir())?;
     let containerd = Containerd::start(ccfg.clone())
         .await
         .map_err(|e| format!("containerd: {e}"))?;
@@ -146,6 +153,7 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
         node_ip,
         pod_cidr: cidr_rx,
         tokens: Arc::default(),
+        registries,
     });
     tracing::info!(node = %shared.config.node_name, elapsed = ?started.elapsed(), "node agent: containerd and images ready");
     if let Some(tls) = &shared.config.serving {

@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::events::pod_ref;
 use crate::probes::{self, Verdict};
+use crate::registry;
 use crate::security;
 use crate::spec::{self, Sources};
 use crate::Shared;
@@ -503,6 +504,49 @@ impl Worker {
             .await;
     }
 
+    /// Pulls `image` with each credential that applies (the pod's pull secrets, then the
+    /// node's `registries.yaml`) until one works; anonymously when none applies.
+    async fn pull(
+        &self,
+        pod: &Pod,
+        image: &str,
+        sandbox_config: &api::PodSandboxConfig,
+    ) -> Result<String, String> {
+        let host = registry::registry_host(image);
+        let mut sources = Sources::new(
+            self.sh.client.clone(),
+            &pod.namespace().unwrap_or_default(),
+            self.sh.tokens.clone(),
+        );
+        let mut candidates = Vec::new();
+        let secrets = pod.spec.as_ref().and_then(|s| s.image_pull_secrets.clone());
+        for secret in secrets.iter().flatten() {
+            let name = secret.name.as_str();
+            if let Ok(Some(data)) = sources.secret(name).await {
+                candidates.extend(registry::secret_credentials(&data, &host));
+            }
+        }
+        candidates.extend(self.sh.registries.credentials(&host));
+        let attempts: Vec<Option<api::AuthConfig>> = if candidates.is_empty() {
+            vec![None]
+        } else {
+            candidates.into_iter().map(Some).collect()
+        };
+        let mut last = String::new();
+        for auth in attempts {
+            match self
+                .sh
+                .images
+                .pull_image(image, auth, Some(sandbox_config.clone()))
+                .await
+            {
+                Ok(reference) => return Ok(reference),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        Err(last)
+    }
+
     /// Pulls (if absent), creates and starts one container.
     async fn start_container(&mut self, pod: &Pod, c: &Container) {
         let sh = self.sh.clone();
@@ -550,11 +594,7 @@ impl Worker {
                 )
                 .await;
                 let started = std::time::Instant::now();
-                match sh
-                    .images
-                    .pull_image(&image, None, Some(sandbox_config.clone()))
-                    .await
-                {
+                match self.pull(pod, &image, &sandbox_config).await {
                     Ok(_) => {
                         self.event(
                             pod,

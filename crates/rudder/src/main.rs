@@ -203,6 +203,7 @@ async fn run_node(
         host_resolv_conf,
         kubelet_port: args.kubelet_port,
         serving,
+        registries_file: data_dir.join("registries.yaml"),
     };
     match kubelet::start(client, config).await {
         Ok(agent) => {

@@ -47,7 +47,7 @@ fn dropped_archives_are_imported_at_start() {
     std::fs::create_dir_all(&images).unwrap();
     std::fs::write(images.join("tools.tar"), tools_archive()).unwrap();
     std::fs::write(images.join("broken.tar"), b"not an archive").unwrap();
-    let pod_cidr = format!("198.18.{}.0/24", 30 + std::process::id() % 10);
+    let pod_cidr = format!("198.18.{}.0/24", 30 + std::process::id() % 5);
     let args = ["--node-name", NODE, "--pod-cidr", &pod_cidr];
 
     let c = Cluster::start_in_with_agent(dir, &args);
