@@ -2,8 +2,9 @@
 //! bridge this test creates, 198.18.254.0/24), against a server bound on that bridge. Checks
 //! the join (a wrong token or a CA that does not match is refused), node routes between the
 //! nodes' pod CIDRs, and that a pod on one node reaches a pod on the other by IP, through a
-//! Service and by DNS name, and that `kubectl exec` reaches a joined node's pod through its
-//! agent's TLS streaming endpoint.
+//! Service and by DNS name, that `kubectl exec` reaches a joined node's pod through its
+//! agent's TLS streaming endpoint, and that pods using a claim whose local volume was
+//! provisioned on one node are scheduled there.
 //!
 //! Agents run through `nsenter --net` (not `ip netns exec`, which remounts /sys and hides the
 //! cgroup hierarchy from runc). On the way out the sandboxes are removed through each agent's
@@ -167,6 +168,30 @@ fn start_agent(lab: &Lab, c: &Cluster, i: usize, token: &str, dir: &Path) -> Age
     }
 }
 
+/// The phase a pod ends in (`Succeeded` or `Failed`).
+fn finished_phase(c: &Cluster, name: &str) -> String {
+    eventually(WAIT, || {
+        let p: Value = c.json(&["get", "pod", name]);
+        let phase = p["status"]["phase"].as_str().unwrap_or("").to_string();
+        matches!(phase.as_str(), "Succeeded" | "Failed").then_some(phase)
+    })
+}
+
+/// A run-once busybox pod with `claim` mounted at `/data`; `placement` is merged into its spec.
+fn claim_pod(name: &str, claim: &str, script: &str, placement: Value) -> Value {
+    let mut pod = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"restartPolicy": "Never",
+                 "containers": [{"name": "c", "image": "busybox", "command": ["sh", "-c", script],
+                                 "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+                 "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]}
+    });
+    for (k, v) in placement.as_object().unwrap() {
+        pod["spec"][k] = v.clone();
+    }
+    pod
+}
+
 /// The output of a failed join: the agent must exit on its own, with an error.
 fn refused_join(lab: &Lab, c: &Cluster, token: &str, dir: &Path) -> String {
     let server = format!("https://{SERVER_IP}:{}", c.port);
@@ -282,11 +307,7 @@ fn agents_in_other_namespaces_join_and_their_pods_talk() {
                  "containers": [{"name": "client", "image": "busybox", "command": ["sh", "-c", script]}]}
     });
     c.ok_stdin(&["apply", "-f", "-"], &client.to_string());
-    let phase = eventually(WAIT, || {
-        let p: Value = c.json(&["get", "pod", "client"]);
-        let phase = p["status"]["phase"].as_str().unwrap_or("").to_string();
-        matches!(phase.as_str(), "Succeeded" | "Failed").then_some(phase)
-    });
+    let phase = finished_phase(&c, "client");
     // Logs of a joined node's pod come through its agent's streaming endpoint.
     let log = c.ok(&["logs", "client"]);
     eprintln!("client on node-1:\n{log}");
@@ -305,4 +326,66 @@ fn agents_in_other_namespaces_join_and_their_pods_talk() {
     assert_eq!(served.trim(), web_name);
     let out = c.kubectl(&["exec", &web_name, "--", "sh", "-c", "exit 7"]);
     assert_eq!(out.status.code(), Some(7), "{out:?}");
+
+    // --- A claim's local volume is provisioned on its first consumer's node (node-1), and a
+    // later consumer goes there too, even though it would rather run on node-0.
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+                     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Mi"}}}});
+    c.ok_stdin(&["apply", "-f", "-"], &pvc.to_string());
+    let writer = claim_pod(
+        "writer",
+        "data",
+        "echo kept > /data/file",
+        json!({"nodeSelector": {"kubernetes.io/hostname": "node-1"}}),
+    );
+    c.ok_stdin(&["apply", "-f", "-"], &writer.to_string());
+    let phase = finished_phase(&c, "writer");
+    assert_eq!(phase, "Succeeded", "{}", c.ok(&["logs", "writer"]));
+    let pv_name = c.ok(&["get", "pvc", "data", "-o", "jsonpath={.spec.volumeName}"]);
+    let pv = c.json(&["get", "pv", pv_name.trim()]);
+    let pinned = &pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0];
+    assert_eq!(pinned["matchExpressions"][0]["values"][0], "node-1", "{pv}");
+    c.ok(&["delete", "pod", "writer"]);
+
+    let prefer_node_0 = json!({"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 100, "preference": {"matchExpressions": [
+            {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-0"]}]}}]}});
+    let reader = claim_pod(
+        "reader",
+        "data",
+        "cat /data/file",
+        json!({"affinity": prefer_node_0}),
+    );
+    c.ok_stdin(&["apply", "-f", "-"], &reader.to_string());
+    let phase = finished_phase(&c, "reader");
+    let log = c.ok(&["logs", "reader"]);
+    // Both agents share this machine's disk, so the data alone does not show where it ran.
+    let node = c.ok(&["get", "pod", "reader", "-o", "jsonpath={.spec.nodeName}"]);
+    assert_eq!(node.trim(), "node-1", "the volume is pinned there");
+    assert_eq!(phase, "Succeeded", "{log}");
+    assert_eq!(log.trim(), "kept");
+
+    // --- A pod naming a claim that does not exist waits, and is scheduled once it appears
+    // (at once, not at the periodic retry of unschedulable pods after 30 s).
+    let waiting = claim_pod("waiting", "late", "ls /data", json!({}));
+    c.ok_stdin(&["apply", "-f", "-"], &waiting.to_string());
+    let message = eventually(WAIT, || {
+        let p = c.json(&["get", "pod", "waiting"]);
+        let conditions = p["status"]["conditions"].as_array()?;
+        let scheduled = conditions.iter().find(|c| c["type"] == "PodScheduled")?;
+        let message = scheduled["message"].as_str().unwrap_or("").to_string();
+        (scheduled["status"] == "False").then_some(message)
+    });
+    assert!(
+        message.contains(r#"0/2 nodes are available: persistentvolumeclaim "late" not found."#),
+        "{message}"
+    );
+    let late = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "late"},
+                      "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Mi"}}}});
+    c.ok_stdin(&["apply", "-f", "-"], &late.to_string());
+    eventually(Duration::from_secs(15), || {
+        let node = c.ok(&["get", "pod", "waiting", "-o", "jsonpath={.spec.nodeName}"]);
+        (!node.trim().is_empty()).then_some(())
+    });
+    assert_eq!(finished_phase(&c, "waiting"), "Succeeded");
 }

@@ -14,6 +14,7 @@ use super::filters::{self, Code, Failure, FilterResult};
 use super::model::{NodeInfo, PodInfo, Resources};
 use super::scores::{self, weight};
 use super::spread::{self, SpreadScore, SpreadState};
+use super::volumes::BoundVolumes;
 
 pub const NO_NODES: &str = "no nodes available to schedule pods";
 
@@ -37,6 +38,8 @@ pub struct FitError {
     pub num_nodes: usize,
     /// Node index → the failed check.
     pub statuses: Vec<(usize, Failure)>,
+    /// A PreFilter's message, when one rejected the pod before any node was looked at.
+    pub pre_filter: Option<String>,
 }
 
 /// `"3 Insufficient cpu, 1 node(s) ..."`, sorted as upstream sorts the strings.
@@ -51,6 +54,17 @@ pub fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
 }
 
 impl FitError {
+    /// A PreFilter rejected the pod: every node fails alike (so preemption knows it cannot
+    /// help) and the message is the plugin's instead of a histogram, as upstream reports it.
+    pub fn pre_filter(num_nodes: usize, kind: u32, message: String) -> FitError {
+        let failure = Failure::new(Code::Unresolvable, kind, message.clone());
+        FitError {
+            num_nodes,
+            statuses: (0..num_nodes).map(|i| (i, failure.clone())).collect(),
+            pre_filter: Some(message),
+        }
+    }
+
     /// The kinds of all failed checks (`filters::kind`).
     pub fn kinds(&self) -> u32 {
         self.statuses.iter().fold(0, |k, (_, f)| k | f.kind)
@@ -61,13 +75,15 @@ impl FitError {
         if self.num_nodes == 0 {
             return NO_NODES.to_string();
         }
-        let mut msg = format!("0/{} nodes are available", self.num_nodes);
-        let hist = histogram(
-            self.statuses
-                .iter()
-                .flat_map(|(_, f)| f.reasons.iter().map(|r| r.as_ref())),
-        );
-        msg.push(':');
+        let mut msg = format!("0/{} nodes are available:", self.num_nodes);
+        let hist = match &self.pre_filter {
+            Some(p) => p.clone(),
+            None => histogram(
+                self.statuses
+                    .iter()
+                    .flat_map(|(_, f)| f.reasons.iter().map(|r| r.as_ref())),
+            ),
+        };
         if !hist.is_empty() {
             msg.push_str(&format!(" {hist}."));
         }
@@ -82,6 +98,7 @@ impl FitError {
 pub struct CycleState {
     pub inter: Option<InterPodState>,
     pub spread: Option<SpreadState>,
+    pub volumes: Option<BoundVolumes>,
 }
 
 impl CycleState {
@@ -94,6 +111,7 @@ impl CycleState {
                 cluster.required_anti_pods > 0,
             ),
             spread: SpreadState::compute(pod, &cluster.nodes),
+            volumes: cluster.volumes.bound(pod),
         }
     }
 }
@@ -113,6 +131,9 @@ pub fn run_filters(
     filters::node_affinity(pod, n)?;
     filters::node_ports(pod, node)?;
     filters::resources_fit(pod, node, nominated)?;
+    if let Some(v) = &state.volumes {
+        v.filter(n)?;
+    }
     if let Some(s) = &state.spread {
         s.filter(pod, n)?;
     }
@@ -163,6 +184,9 @@ impl Algorithm {
         let n = cluster.node_count();
         if n == 0 {
             return Err(FitError::default());
+        }
+        if let Some(msg) = cluster.volumes.missing_claim(pod) {
+            return Err(FitError::pre_filter(n, filters::kind::VOLUMES, msg));
         }
         let state = CycleState::new(cluster, pod);
 
@@ -226,6 +250,7 @@ impl Algorithm {
             0 => Err(FitError {
                 num_nodes: n,
                 statuses,
+                pre_filter: None,
             }),
             1 => Ok(cluster.nodes[self.feasible[0]].name().to_string()),
             _ => {
@@ -325,6 +350,7 @@ mod tests {
     use super::*;
     use crate::scheduler::model::testing::*;
     use crate::scheduler::model::{NodeData, HOSTNAME_LABEL, ZONE_LABEL};
+    use crate::scheduler::volumes::{ClaimInfo, VolumeInfo};
     use serde_json::json;
     use std::collections::HashSet;
     use std::sync::Arc;
@@ -400,6 +426,62 @@ mod tests {
         assert_eq!(
             FitError::default().message(None),
             "no nodes available to schedule pods"
+        );
+    }
+
+    #[test]
+    fn volume_failures_in_the_message() {
+        let mut c = cluster(vec![
+            node("n0", "4", "8Gi", &[("disk", "hdd")]),
+            node("n1", "4", "8Gi", &[("disk", "ssd")]),
+        ]);
+        let claim = serde_json::from_value(json!({
+            "metadata": {"name": "data", "namespace": "default"},
+            "spec": {"volumeName": "pv-1"}
+        }))
+        .unwrap();
+        c.volumes.apply_claim(ClaimInfo::from_claim(&claim));
+        let pv = serde_json::from_value(json!({
+            "metadata": {"name": "pv-1"},
+            "spec": {"nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": HOSTNAME_LABEL, "operator": "In", "values": ["n0"]}]}]}}}
+        }))
+        .unwrap();
+        c.volumes.apply_volume(VolumeInfo::from_volume(&pv));
+        let with_claim = |claim: &str, selector: serde_json::Value| {
+            spec_pod(
+                "p",
+                json!({}),
+                json!({"containers": [{"name": "c", "image": "x"}], "nodeSelector": selector,
+                       "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": claim}}]}),
+            )
+        };
+        // The volume's node wins even when the pod would rather go elsewhere.
+        for _ in 0..8 {
+            assert_eq!(
+                algo().schedule(&c, &with_claim("data", json!({}))).unwrap(),
+                "n0"
+            );
+        }
+        let err = algo()
+            .schedule(&c, &with_claim("data", json!({"disk": "ssd"})))
+            .unwrap_err();
+        assert_eq!(
+            err.message(None),
+            "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, \
+             1 node(s) had volume node affinity conflict."
+        );
+        assert_eq!(err.kinds(), filters::kind::NODE | filters::kind::VOLUMES);
+
+        // A missing claim is reported once, not per node; preemption cannot help.
+        let p = with_claim("gone", json!({}));
+        let err = algo().schedule(&c, &p).unwrap_err();
+        assert_eq!(err.kinds(), filters::kind::VOLUMES);
+        let post = crate::scheduler::preemption::preempt(&c, &p, &err).unwrap_err();
+        assert_eq!(
+            err.message(Some(&format!("preemption: {post}"))),
+            "0/2 nodes are available: persistentvolumeclaim \"gone\" not found. \
+             preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
         );
     }
 

@@ -1,13 +1,14 @@
 //! The scheduler's cache: every node with the pods bound or assumed on it, kept aggregated
 //! incrementally, so a pod the scheduler just placed counts at once, before its binding is
-//! even written. Also the namespaces' labels, each owner's pods per zone, and the pods
-//! nominated to nodes by preemption.
+//! even written. Also the namespaces' labels, each owner's pods per zone, the pods
+//! nominated to nodes by preemption, and the claims and volumes pods use.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::affinity::NsLabels;
 use super::model::{NodeData, NodeInfo, PodInfo, Resources, ZONE_LABEL};
+use super::volumes::Volumes;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum NodeChange {
@@ -45,6 +46,7 @@ pub struct Cluster {
     pub affinity_pods: usize,
     nominated: HashMap<String, Vec<Nominee>>,
     nominated_node: HashMap<String, String>,
+    pub volumes: Volumes,
 }
 
 impl Cluster {

@@ -24,6 +24,7 @@ pub mod kind {
     pub const POD_AFFINITY: u32 = 8;
     pub const POD_ANTI_AFFINITY: u32 = 16;
     pub const SPREAD: u32 = 32;
+    pub const VOLUMES: u32 = 64;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

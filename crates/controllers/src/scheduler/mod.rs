@@ -1,14 +1,15 @@
 //! The scheduler (`default-scheduler`): assigns pending pods to nodes with kube-scheduler's
 //! semantics.
 //!
-//! Informers for nodes, pods, PriorityClasses and namespaces feed one loop that owns all
-//! state: the cache of nodes with the pods on them ([`cache`]) and the scheduling queue
-//! ([`queue`]). The loop takes pods from the queue by priority, runs the filters and scores
-//! ([`algorithm`]) against the cache, assumes the pod onto the chosen node at once (so the next
-//! pod sees it) and hands the binding (`pods/binding`) to a task, several in flight. A pod
-//! that fits nowhere tries preemption ([`preemption`]), gets `PodScheduled=False` with
-//! kube-scheduler's message and a `FailedScheduling` event, and waits for a cluster change
-//! that could help (or a periodic retry, with back-off).
+//! Informers for nodes, pods, PriorityClasses, namespaces, PersistentVolumeClaims and
+//! PersistentVolumes feed one loop that owns all state: the cache of nodes with the pods on
+//! them, and of claims and volumes ([`cache`]), and the scheduling queue ([`queue`]). The
+//! loop takes pods from the queue by priority, runs the filters and scores ([`algorithm`])
+//! against the cache, assumes the pod onto the chosen node at once (so the next pod sees it)
+//! and hands the binding (`pods/binding`) to a task, several in flight. A pod that fits
+//! nowhere tries preemption ([`preemption`]), gets `PodScheduled=False` with kube-scheduler's
+//! message and a `FailedScheduling` event, and waits for a cluster change that could help (or
+//! a periodic retry, with back-off).
 //!
 //! All scheduling logic lives in I/O-free submodules; this one does the I/O.
 
@@ -22,6 +23,7 @@ pub mod queue;
 pub mod scores;
 mod slim;
 pub mod spread;
+pub mod volumes;
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -30,7 +32,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{Binding, Namespace, ObjectReference, Pod};
+use k8s_openapi::api::core::v1::{
+    Binding, Namespace, ObjectReference, PersistentVolume, PersistentVolumeClaim, Pod,
+};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use k8s_openapi::jiff::Timestamp;
@@ -48,6 +52,7 @@ use cache::{Cluster, NodeChange};
 use filters::kind;
 use model::{Labels, NodeData, PodInfo, DEFAULT_SCHEDULER};
 use queue::Queue;
+use volumes::{ClaimInfo, VolumeInfo};
 
 /// Bindings in flight at once.
 const MAX_BINDINGS_IN_FLIGHT: usize = 64;
@@ -100,6 +105,8 @@ enum Msg {
     Pod(Update<Box<PodInfo>>),
     Class(Update<ClassInfo>),
     Namespace(Update<(String, Labels)>),
+    Claim(Update<ClaimInfo>),
+    Volume(Update<VolumeInfo>),
     Bound {
         key: String,
         outcome: BindOutcome,
@@ -112,7 +119,9 @@ const SYNCED_NODES: u8 = 1;
 const SYNCED_PODS: u8 = 2;
 const SYNCED_CLASSES: u8 = 4;
 const SYNCED_NAMESPACES: u8 = 8;
-const SYNCED_ALL: u8 = 15;
+const SYNCED_CLAIMS: u8 = 16;
+const SYNCED_VOLUMES: u8 = 32;
+const SYNCED_ALL: u8 = 63;
 
 pub async fn run(ctx: Context) {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -141,10 +150,22 @@ pub async fn run(ctx: Context) {
         Msg::Class,
     );
     inform(
-        Api::<Namespace>::all(client),
+        Api::<Namespace>::all(client.clone()),
         tx.clone(),
         |ns: &Namespace| (ns.name_any(), ns.labels().clone()),
         Msg::Namespace,
+    );
+    inform(
+        Api::<PersistentVolumeClaim>::all(client.clone()),
+        tx.clone(),
+        ClaimInfo::from_claim,
+        Msg::Claim,
+    );
+    inform(
+        Api::<PersistentVolume>::all(client),
+        tx.clone(),
+        VolumeInfo::from_volume,
+        Msg::Volume,
     );
     let events = Events::start(&ctx);
     let scheduler = Scheduler {
@@ -411,6 +432,8 @@ impl Scheduler {
                     self.synced |= SYNCED_NAMESPACES;
                 }
             },
+            Msg::Claim(u) => self.on_claims(u),
+            Msg::Volume(u) => self.on_volumes(u),
             Msg::Bound {
                 key,
                 outcome,
@@ -445,6 +468,37 @@ impl Scheduler {
                 }
                 self.synced |= SYNCED_NODES;
             }
+        }
+    }
+
+    /// A claim appearing or being bound can help only pods that failed on volumes.
+    fn on_claims(&mut self, u: Update<ClaimInfo>) {
+        let v = &mut self.cluster.volumes;
+        let changed = match u {
+            Update::Apply(c) => v.apply_claim(c),
+            Update::Delete(key) => v.remove_claim(&key),
+            Update::Synced(all) => {
+                self.synced |= SYNCED_CLAIMS;
+                v.replace_claims(all)
+            }
+        };
+        if changed {
+            self.pending_moves |= kind::VOLUMES;
+        }
+    }
+
+    fn on_volumes(&mut self, u: Update<VolumeInfo>) {
+        let v = &mut self.cluster.volumes;
+        let changed = match u {
+            Update::Apply(pv) => v.apply_volume(pv),
+            Update::Delete(name) => v.remove_volume(&name),
+            Update::Synced(all) => {
+                self.synced |= SYNCED_VOLUMES;
+                v.replace_volumes(all)
+            }
+        };
+        if changed {
+            self.pending_moves |= kind::VOLUMES;
         }
     }
 

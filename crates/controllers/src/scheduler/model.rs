@@ -411,6 +411,8 @@ pub struct PodInfo {
     pub preferred_affinity: Vec<WeightedTerm>,
     pub preferred_anti_affinity: Vec<WeightedTerm>,
     pub spread: Vec<SpreadConstraint>,
+    /// The PersistentVolumeClaims its volumes name (in its namespace).
+    pub claims: Vec<String>,
     /// The controller owner's UID (ReplicaSet, StatefulSet, ...): replicas are spread.
     pub owner_uid: Option<String>,
     /// Creation time in milliseconds since the epoch.
@@ -533,6 +535,13 @@ impl PodInfo {
                         honor_node_taints: c.node_taints_policy.as_deref() == Some("Honor"),
                     }
                 })
+                .collect(),
+            claims: spec
+                .volumes
+                .iter()
+                .flatten()
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+                .map(|c| c.claim_name.clone())
                 .collect(),
             owner_uid: m
                 .owner_references

@@ -53,6 +53,7 @@ fn select_victims(
     let mut state = CycleState {
         inter: base.inter.clone(),
         spread: base.spread.clone(),
+        volumes: base.volumes.clone(),
     };
     let ns = &cluster.namespaces;
     let change = |sim: &mut NodeInfo, state: &mut CycleState, v: &Arc<PodInfo>, delta: i64| {

@@ -1,0 +1,302 @@
+//! PersistentVolumeClaims as kube-scheduler's VolumeBinding plugin filters with them: a pod
+//! naming a claim that does not exist waits for it, and a claim bound to a volume pinned to
+//! nodes (`spec.nodeAffinity`, as local volumes are) confines the pod to those nodes, since
+//! the data lives there. An unbound claim restricts nothing: its provisioner follows the pod
+//! (`WaitForFirstConsumer`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::{NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim};
+
+use super::filters::{kind, term_matches, Code, Failure, FilterResult};
+use super::model::{NodeData, PodInfo};
+
+pub const NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
+pub const PV_NOT_EXIST: &str =
+    "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+
+/// A claim: `namespace/name` and the volume it is bound to (empty while unbound).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimInfo {
+    pub key: String,
+    pub volume_name: String,
+}
+
+impl ClaimInfo {
+    pub fn from_claim(pvc: &PersistentVolumeClaim) -> ClaimInfo {
+        let m = &pvc.metadata;
+        ClaimInfo {
+            key: format!(
+                "{}/{}",
+                m.namespace.as_deref().unwrap_or_default(),
+                m.name.as_deref().unwrap_or_default()
+            ),
+            volume_name: pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.volume_name.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Required node terms; shared, so that a scheduling cycle copies no terms.
+type Terms = Arc<Vec<NodeSelectorTerm>>;
+
+/// A volume and the nodes it is reachable from (`None`: any node).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeInfo {
+    pub name: String,
+    pub required: Option<Terms>,
+}
+
+impl VolumeInfo {
+    pub fn from_volume(pv: &PersistentVolume) -> VolumeInfo {
+        VolumeInfo {
+            name: pv.metadata.name.clone().unwrap_or_default(),
+            required: pv
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_affinity.as_ref())
+                .and_then(|a| a.required.as_ref())
+                .map(|r| Arc::new(r.node_selector_terms.clone())),
+        }
+    }
+}
+
+/// Every claim's bound volume and every volume's required node terms. The update methods
+/// say whether anything the filters read changed, so pods waiting on volumes are retried only
+/// then.
+#[derive(Default)]
+pub struct Volumes {
+    claims: HashMap<String, String>,
+    volumes: HashMap<String, Option<Terms>>,
+}
+
+impl Volumes {
+    pub fn apply_claim(&mut self, c: ClaimInfo) -> bool {
+        if self.claims.get(&c.key) == Some(&c.volume_name) {
+            return false;
+        }
+        self.claims.insert(c.key, c.volume_name);
+        true
+    }
+
+    pub fn remove_claim(&mut self, key: &str) -> bool {
+        self.claims.remove(key).is_some()
+    }
+
+    pub fn replace_claims(&mut self, all: Vec<ClaimInfo>) -> bool {
+        let claims: HashMap<String, String> =
+            all.into_iter().map(|c| (c.key, c.volume_name)).collect();
+        let changed = claims != self.claims;
+        self.claims = claims;
+        changed
+    }
+
+    pub fn apply_volume(&mut self, v: VolumeInfo) -> bool {
+        if self.volumes.get(&v.name) == Some(&v.required) {
+            return false;
+        }
+        self.volumes.insert(v.name, v.required);
+        true
+    }
+
+    pub fn remove_volume(&mut self, name: &str) -> bool {
+        self.volumes.remove(name).is_some()
+    }
+
+    pub fn replace_volumes(&mut self, all: Vec<VolumeInfo>) -> bool {
+        let volumes: HashMap<String, Option<Terms>> =
+            all.into_iter().map(|v| (v.name, v.required)).collect();
+        let changed = volumes != self.volumes;
+        self.volumes = volumes;
+        changed
+    }
+
+    fn claim(&self, pod: &PodInfo, name: &str) -> Option<&String> {
+        self.claims.get(&format!("{}/{name}", pod.namespace))
+    }
+
+    /// The PreFilter: upstream's message for the first of the pod's claims that does not
+    /// exist. No node can help; only the claim appearing can.
+    pub fn missing_claim(&self, pod: &PodInfo) -> Option<String> {
+        pod.claims
+            .iter()
+            .find(|c| self.claim(pod, c).is_none())
+            .map(|c| format!("persistentvolumeclaim \"{c}\" not found"))
+    }
+
+    /// What the pod's bound claims require of a node; `None` when they require nothing.
+    pub fn bound(&self, pod: &PodInfo) -> Option<BoundVolumes> {
+        let pinned: Vec<Pinned> = pod
+            .claims
+            .iter()
+            .filter_map(|c| self.claim(pod, c))
+            .filter(|v| !v.is_empty())
+            .filter_map(|v| match self.volumes.get(v) {
+                None => Some(Pinned::Missing),
+                Some(terms) => terms.clone().map(Pinned::To),
+            })
+            .collect();
+        (!pinned.is_empty()).then_some(BoundVolumes(pinned))
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Pinned {
+    /// The claim names a volume that does not exist (yet, or any more).
+    Missing,
+    To(Terms),
+}
+
+/// The pinned volumes of a pod's bound claims, in the pod's order.
+#[derive(Clone, Debug)]
+pub struct BoundVolumes(Vec<Pinned>);
+
+impl BoundVolumes {
+    /// The first volume the node cannot reach decides the reason, as upstream checks them in
+    /// order. Either way evicting pods does not help.
+    pub fn filter(&self, node: &NodeData) -> FilterResult {
+        for p in &self.0 {
+            let reason = match p {
+                Pinned::Missing => PV_NOT_EXIST,
+                Pinned::To(terms) if !terms.iter().any(|t| term_matches(t, node)) => NODE_CONFLICT,
+                Pinned::To(_) => continue,
+            };
+            return Err(Failure::new(Code::Unresolvable, kind::VOLUMES, reason));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::model::testing::*;
+    use crate::scheduler::model::HOSTNAME_LABEL;
+    use serde_json::json;
+
+    fn claim(name: &str, volume: Option<&str>) -> ClaimInfo {
+        ClaimInfo::from_claim(
+            &serde_json::from_value(json!({
+                "metadata": {"name": name, "namespace": "default"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": volume,
+                         "resources": {"requests": {"storage": "1Mi"}}}
+            }))
+            .unwrap(),
+        )
+    }
+
+    /// A local volume on `node`, as the local-path provisioner makes them.
+    fn local_volume(name: &str, node: &str) -> VolumeInfo {
+        VolumeInfo::from_volume(
+            &serde_json::from_value(json!({
+                "metadata": {"name": name},
+                "spec": {"capacity": {"storage": "1Mi"}, "hostPath": {"path": "/x"},
+                         "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                             {"key": HOSTNAME_LABEL, "operator": "In", "values": [node]}]}]}}}
+            }))
+            .unwrap(),
+        )
+    }
+
+    fn using(claims: &[&str]) -> PodInfo {
+        let volumes: Vec<_> = claims
+            .iter()
+            .map(|c| json!({"name": c, "persistentVolumeClaim": {"claimName": c}}))
+            .collect();
+        spec_pod(
+            "p",
+            json!({}),
+            json!({"containers": [{"name": "c", "image": "x"}], "volumes": volumes}),
+        )
+    }
+
+    fn filter(v: &Volumes, pod: &PodInfo, node: &NodeData) -> FilterResult {
+        v.bound(pod).map_or(Ok(()), |b| b.filter(node))
+    }
+
+    #[test]
+    fn bound_volumes_confine_pods_to_their_nodes() {
+        let mut v = Volumes::default();
+        v.apply_claim(claim("data", Some("pv-1")));
+        v.apply_volume(local_volume("pv-1", "n1"));
+        let p = using(&["data"]);
+        assert_eq!(v.missing_claim(&p), None);
+        assert!(filter(&v, &p, &node("n1", "1", "1Gi", &[])).is_ok());
+        let f = filter(&v, &p, &node("n2", "1", "1Gi", &[])).unwrap_err();
+        assert_eq!(f.reasons, vec![NODE_CONFLICT]);
+        assert_eq!((f.code, f.kind), (Code::Unresolvable, kind::VOLUMES));
+        // Terms are ORed, expressions within one ANDed.
+        let either = VolumeInfo {
+            name: "pv-1".into(),
+            required: Some(Arc::new(
+                serde_json::from_value(json!([
+                    {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]},
+                                          {"key": "disk", "operator": "Exists"}]},
+                    {"matchExpressions": [{"key": HOSTNAME_LABEL, "operator": "In", "values": ["n3"]}]}
+                ]))
+                .unwrap(),
+            )),
+        };
+        assert!(v.apply_volume(either));
+        let fits = |labels: &[(&str, &str)]| filter(&v, &p, &node("n", "1", "1Gi", labels)).is_ok();
+        assert!(fits(&[("zone", "a"), ("disk", "ssd")]));
+        assert!(!fits(&[("zone", "a")]));
+        assert!(!fits(&[("zone", "b"), ("disk", "ssd")]));
+        assert!(filter(&v, &p, &node("n3", "1", "1Gi", &[])).is_ok());
+    }
+
+    #[test]
+    fn volumes_without_node_affinity_and_unbound_claims_restrict_nothing() {
+        let mut v = Volumes::default();
+        v.apply_claim(claim("fresh", None));
+        v.apply_claim(claim("shared", Some("nfs")));
+        v.apply_volume(VolumeInfo {
+            name: "nfs".into(),
+            required: None,
+        });
+        let p = using(&["fresh", "shared"]);
+        assert_eq!(v.missing_claim(&p), None);
+        assert!(v.bound(&p).is_none());
+        assert!(v.bound(&pod("plain", "", "")).is_none());
+    }
+
+    #[test]
+    fn missing_claims_and_volumes() {
+        let mut v = Volumes::default();
+        v.apply_claim(claim("data", Some("pv-1")));
+        let p = using(&["data", "logs"]);
+        assert_eq!(
+            v.missing_claim(&p).as_deref(),
+            Some("persistentvolumeclaim \"logs\" not found")
+        );
+        // Claims live in the pod's namespace.
+        let mut elsewhere = using(&["data"]);
+        elsewhere.namespace = "shop".into();
+        assert!(v.missing_claim(&elsewhere).is_some());
+        // A claim bound to a volume not (yet) known fails every node.
+        let f = filter(&v, &using(&["data"]), &node("n1", "1", "1Gi", &[])).unwrap_err();
+        assert_eq!(f.reasons, vec![PV_NOT_EXIST]);
+        assert!(v.apply_volume(local_volume("pv-1", "n1")));
+        assert!(filter(&v, &using(&["data"]), &node("n1", "1", "1Gi", &[])).is_ok());
+    }
+
+    #[test]
+    fn only_changes_the_filters_read_count() {
+        let mut v = Volumes::default();
+        assert!(v.apply_claim(claim("data", None)));
+        assert!(!v.apply_claim(claim("data", None)));
+        assert!(v.apply_claim(claim("data", Some("pv-1"))));
+        assert!(v.apply_volume(local_volume("pv-1", "n1")));
+        assert!(!v.apply_volume(local_volume("pv-1", "n1")));
+        assert!(v.apply_volume(local_volume("pv-1", "n2")));
+        assert!(!v.replace_claims(vec![claim("data", Some("pv-1"))]));
+        assert!(v.replace_volumes(vec![]));
+        assert!(v.remove_claim("default/data"));
+        assert!(!v.remove_claim("default/data"));
+        assert!(!v.remove_volume("pv-1"));
+    }
+}
