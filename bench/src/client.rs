@@ -1,5 +1,7 @@
 //! A client of the benchmarked API server: TLS with the admin certificate, a few HTTP/2
-//! connections used round-robin. Shared by the benchmark programs.
+//! connections used round-robin. Shared by the benchmark programs, which each use a part.
+
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,7 +60,6 @@ pub struct Client {
 }
 
 /// One completed request.
-#[allow(dead_code)] // not every benchmark reads every field
 pub struct Reply {
     pub status: StatusCode,
     pub body: Bytes,

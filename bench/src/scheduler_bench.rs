@@ -34,8 +34,10 @@ use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-type Result<T> = std::result::Result<T, Error>;
+#[path = "client.rs"]
+mod client;
+
+use client::{tls_connector, Error, Result};
 
 const NAMESPACE: &str = "bench";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -889,25 +891,6 @@ impl Drop for Server {
 
 // ---------------------------------------------------------------------------------------------
 // The client
-
-fn tls_connector(tls_dir: &Path) -> Result<TlsConnector> {
-    let read = |name: &str| std::fs::read(tls_dir.join(name));
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut read("ca.crt")?.as_slice()) {
-        roots.add(cert?)?;
-    }
-    let chain = rustls_pemfile::certs(&mut read("admin.crt")?.as_slice())
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let key = rustls_pemfile::private_key(&mut read("admin.key")?.as_slice())?
-        .ok_or("no private key in admin.key")?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_client_auth_cert(chain, key)?;
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(TlsConnector::from(Arc::new(config)))
-}
 
 /// A few HTTP/2 connections used round-robin.
 #[derive(Clone)]

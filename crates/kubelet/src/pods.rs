@@ -992,6 +992,10 @@ impl Worker {
         if pod_error.is_none() {
             self.observe().await;
             init_done = true;
+            let apps_started = spec
+                .containers
+                .iter()
+                .any(|c| self.containers.get(&c.name).is_some_and(|c| c.id.is_some()));
             for ic in spec.init_containers.iter().flatten() {
                 let obs = self
                     .containers
@@ -1001,6 +1005,29 @@ impl Worker {
                     .containers
                     .get(&ic.name)
                     .is_some_and(|c| c.id.is_some());
+                if is_sidecar(ic) {
+                    // A sidecar lets the next container start once it runs (and passed its
+                    // startup probe), keeps running, and is restarted whatever the pod's
+                    // policy; once the app containers run, its restarts block nothing.
+                    let started = self.containers.get(&ic.name).is_some_and(|c| c.started(ic));
+                    match obs {
+                        Some(o) if o.state == api::ContainerState::ContainerRunning => {
+                            if started {
+                                continue;
+                            }
+                        }
+                        Some(o) if o.state == api::ContainerState::ContainerExited => {
+                            wait = wait.min(self.restart(pod, ic).await);
+                            if apps_started {
+                                continue;
+                            }
+                        }
+                        _ if has_id => {}
+                        _ => self.start_container(pod, ic).await,
+                    }
+                    init_done = false;
+                    break;
+                }
                 match obs {
                     Some(o)
                         if o.state == api::ContainerState::ContainerExited && o.exit_code == 0 =>
@@ -1045,8 +1072,19 @@ impl Worker {
                     }
                 }
                 self.observe().await;
-                self.probe(pod, &spec.containers).await;
             }
+            // Sidecars are probed from their start; app containers once they run.
+            let mut probed: Vec<Container> = spec
+                .init_containers
+                .iter()
+                .flatten()
+                .filter(|c| is_sidecar(c))
+                .cloned()
+                .collect();
+            if init_done {
+                probed.extend(spec.containers.iter().cloned());
+            }
+            self.probe(pod, &probed).await;
         }
 
         let status = self.status(pod, init_done, failed, pod_error.as_ref());
@@ -1089,7 +1127,7 @@ impl Worker {
             (None, Some(o)) if o.state == api::ContainerState::ContainerRunning => (
                 json!({"running": {"startedAt": rfc3339(o.started_at)}}),
                 ctr.is_some_and(|ctr| ctr.started(c)),
-                !init
+                (!init || is_sidecar(c))
                     && ctr.is_some_and(|ctr| ctr.started(c))
                     && (c.readiness_probe.is_none() || ctr.is_some_and(|c| c.readiness.ok)),
             ),
@@ -1502,6 +1540,11 @@ impl Worker {
         remove_cgroup(&self.sh.cgroup_parent(&self.uid));
         let _ = std::fs::remove_dir_all(self.sh.pod_dir(&self.uid));
     }
+}
+
+/// An init container with `restartPolicy: Always`: a sidecar that runs beside the app.
+fn is_sidecar(c: &Container) -> bool {
+    c.restart_policy.as_deref() == Some("Always")
 }
 
 fn terminated_json(o: &Observed, id: Option<&str>) -> Value {

@@ -232,7 +232,13 @@ fn get_output_formats() {
         "-o",
         "name",
     ]);
-    assert_eq!(by_field.trim(), "configmap/elsewhere");
+    // Every namespace also holds the cluster CA's ConfigMap.
+    let mut listed: Vec<&str> = by_field.lines().collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        ["configmap/elsewhere", "configmap/kube-root-ca.crt"]
+    );
     let err = c.fails(&["get", "cm", "--field-selector", "spec.bogus=1"]);
     assert!(err.contains("field label not supported"), "{err}");
 

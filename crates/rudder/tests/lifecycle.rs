@@ -1,6 +1,7 @@
 //! Container lifecycle on real containers: postStart and preStop hooks (a failing postStart
 //! kills the container), startup probes holding back readiness until they pass or restarting
-//! the container when they fail, and a memory hog over its limit reported as OOMKilled.
+//! the container when they fail, sidecar init containers, and a memory hog over its limit
+//! reported as OOMKilled.
 
 mod common;
 
@@ -74,6 +75,21 @@ fn hooks_and_startup_probes() {
             "command": ["sh", "-c", "a=$(head -c 100000000 /dev/zero | tr '\\0' x); sleep 100"],
             "resources": {"limits": {"memory": "32Mi"}}}]}
     });
+    let sidecar = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "sidecar"},
+        "spec": {
+            "restartPolicy": "Never",
+            "volumes": [{"name": "shared", "emptyDir": {}}],
+            "initContainers": [{
+                "name": "helper", "image": "busybox", "restartPolicy": "Always",
+                "command": ["sh", "-c", "echo helper-up > /shared/up; exec sleep 3600"],
+                "startupProbe": {"exec": {"command": ["cat", "/shared/up"]}, "periodSeconds": 1},
+                "volumeMounts": [{"name": "shared", "mountPath": "/shared"}]}],
+            "containers": [{
+                "name": "main", "image": "busybox",
+                "command": ["sh", "-c", "cat /shared/up; sleep 5"],
+                "volumeMounts": [{"name": "shared", "mountPath": "/shared"}]}]}
+    });
     for p in [&hooks, &bad_hook, &slow_start, &never_starts, &hog] {
         c.ok_stdin(&["apply", "-f", "-"], &p.to_string());
     }
@@ -144,6 +160,24 @@ fn hooks_and_startup_probes() {
             && last_state.contains("Exit Code:    137"),
         "{described}"
     );
+
+    // --- A sidecar (an init container that always restarts) starts before the app, runs
+    // beside it, and does not keep a finished pod from completing.
+    c.ok_stdin(&["apply", "-f", "-"], &sidecar.to_string());
+    let both = eventually(WAIT, || {
+        let p = c.json(&["get", "pod", "sidecar"]);
+        let helper = &p["status"]["initContainerStatuses"][0];
+        let main = &p["status"]["containerStatuses"][0];
+        (helper["state"].get("running").is_some() && main["state"].get("running").is_some())
+            .then(|| p.clone())
+    });
+    assert_eq!(both["status"]["initContainerStatuses"][0]["started"], true);
+    assert_eq!(both["status"]["phase"], "Running");
+    eventually(WAIT, || {
+        let phase = c.ok(&["get", "pod", "sidecar", "-o", "jsonpath={.status.phase}"]);
+        (phase == "Succeeded").then_some(())
+    });
+    assert_eq!(c.ok(&["logs", "sidecar", "-c", "main"]), "helper-up\n");
 
     // --- preStop runs before the container is stopped.
     c.ok(&["delete", "pod", "hooks", "--timeout=60s"]);
