@@ -167,6 +167,7 @@ async fn remote_command<IO>(
             let stdin = cmd.stdin.as_ref().map(|s| s.writer.clone());
             let resize = cmd.resize.as_ref().map(|s| s.writer.clone());
             let input = tokio::spawn(async move {
+                let mut stdin_open = stdin.is_some();
                 while let Some(Ok(msg)) = source.next().await {
                     let bytes = match msg {
                         Message::Binary(b) => b,
@@ -180,8 +181,9 @@ async fn remote_command<IO>(
                         (rc::CHANNEL_STDIN, Some(w), _) => w.write(data).await,
                         (rc::CHANNEL_RESIZE, _, Some(w)) => w.write(data).await,
                         (rc::CHANNEL_CLOSE, Some(w), _)
-                            if data.first() == Some(&rc::CHANNEL_STDIN) =>
+                            if data.first() == Some(&rc::CHANNEL_STDIN) && stdin_open =>
                         {
+                            stdin_open = false;
                             w.finish().await
                         }
                         _ => Ok(()),
@@ -189,6 +191,10 @@ async fn remote_command<IO>(
                     if sent.is_err() {
                         break;
                     }
+                }
+                // The client went away: the command's stdin ends with it (a shell exits).
+                if let (Some(w), true) = (&stdin, stdin_open) {
+                    let _ = w.finish().await;
                 }
             });
             // Runtime → client: stdout and stderr until the command ends, then its Status.

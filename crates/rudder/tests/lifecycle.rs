@@ -1,7 +1,7 @@
 //! Container lifecycle on real containers: postStart and preStop hooks (a failing postStart
 //! kills the container), startup probes holding back readiness until they pass or restarting
-//! the container when they fail, sidecar init containers, and a memory hog over its limit
-//! reported as OOMKilled.
+//! the container when they fail, sidecar init containers, a SIGTERM handler finishing within
+//! the grace period, and a memory hog over its limit reported as OOMKilled.
 
 mod common;
 
@@ -178,6 +178,31 @@ fn hooks_and_startup_probes() {
         (phase == "Succeeded").then_some(())
     });
     assert_eq!(c.ok(&["logs", "sidecar", "-c", "main"]), "helper-up\n");
+
+    // --- SIGTERM reaches the container, whose handler gets to finish within the grace period.
+    let graceful = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "graceful"},
+        "spec": {
+            "terminationGracePeriodSeconds": 30,
+            "volumes": [{"name": "out", "hostPath": {"path": shared, "type": "DirectoryOrCreate"}}],
+            "containers": [{
+                "name": "main", "image": "busybox",
+                "command": ["sh", "-c", "trap 'sleep 1; echo cleaned-up > /out/term; exit 0' TERM; while true; do sleep 0.2; done"],
+                "volumeMounts": [{"name": "out", "mountPath": "/out"}]}]}
+    });
+    c.ok_stdin(&["apply", "-f", "-"], &graceful.to_string());
+    c.ok(&["wait", "--for=condition=Ready", "pod/graceful", "--timeout=60s"]);
+    let deleting = std::time::Instant::now();
+    c.ok(&["delete", "pod", "graceful", "--timeout=60s"]);
+    let took = deleting.elapsed();
+    assert_eq!(
+        std::fs::read_to_string(shared.join("term")).unwrap_or_default(),
+        "cleaned-up\n"
+    );
+    assert!(
+        took < Duration::from_secs(20),
+        "the handler's exit should end the pod long before the grace period: {took:?}"
+    );
 
     // --- preStop runs before the container is stopped.
     c.ok(&["delete", "pod", "hooks", "--timeout=60s"]);
