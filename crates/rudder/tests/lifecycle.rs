@@ -191,7 +191,12 @@ fn hooks_and_startup_probes() {
                 "volumeMounts": [{"name": "out", "mountPath": "/out"}]}]}
     });
     c.ok_stdin(&["apply", "-f", "-"], &graceful.to_string());
-    c.ok(&["wait", "--for=condition=Ready", "pod/graceful", "--timeout=60s"]);
+    c.ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "pod/graceful",
+        "--timeout=60s",
+    ]);
     let deleting = std::time::Instant::now();
     c.ok(&["delete", "pod", "graceful", "--timeout=60s"]);
     let took = deleting.elapsed();
