@@ -9,14 +9,13 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::api::{Patch, PatchParams, PostParams};
+use kube::api::{Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 
-use crate::garbage_collector::is_status;
-use crate::serviceaccount::is_active;
+use crate::serviceaccount::{create_in_namespace, is_active};
 use crate::{Context, Error, Result};
 
 pub const CONFIGMAP: &str = "kube-root-ca.crt";
@@ -80,10 +79,8 @@ async fn reconcile(ns: Arc<Namespace>, ctx: Arc<Context>) -> Result<Action> {
                 data: Some(data),
                 ..Default::default()
             };
-            match api.create(&PostParams::default(), &cm).await {
-                Ok(_) => tracing::debug!(namespace, "published the root CA"),
-                Err(e) if is_status(&e, 409) || is_status(&e, 403) || is_status(&e, 404) => {}
-                Err(e) => return Err(e.into()),
+            if create_in_namespace(&api, &cm).await? {
+                tracing::debug!(namespace, "published the root CA");
             }
         }
     }

@@ -63,14 +63,24 @@ async fn reconcile(ns: Arc<Namespace>, ctx: Arc<Context>) -> Result<Action> {
             },
             ..Default::default()
         };
-        match api.create(&PostParams::default(), &sa).await {
-            Ok(_) => tracing::debug!(namespace, name, "created service account"),
-            // Created meanwhile, namespace terminating, or namespace gone.
-            Err(e) if is_status(&e, 409) || is_status(&e, 403) || is_status(&e, 404) => {}
-            Err(e) => return Err(e.into()),
+        if create_in_namespace(&api, &sa).await? {
+            tracing::debug!(namespace, name, "created service account");
         }
     }
     Ok(Action::await_change())
+}
+
+/// Creates an object a namespace must hold. Returns false when there was nothing to do: it
+/// was created meanwhile, or the namespace is terminating or gone.
+pub(crate) async fn create_in_namespace<K>(api: &Api<K>, obj: &K) -> Result<bool>
+where
+    K: kube::Resource + Clone + serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match api.create(&PostParams::default(), obj).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_status(&e, 409) || is_status(&e, 403) || is_status(&e, 404) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -605,19 +605,20 @@ async fn projection_files(
 ) -> Result<Option<Projection>, String> {
     let files = if let Some(cm) = &v.config_map {
         let mode = cm.default_mode.unwrap_or(0o644) as u32;
-        match sources.config_map(&cm.name).await? {
-            Some(data) => select_items(&data, cm.items.as_deref(), mode, "configmap", &cm.name)?,
-            None if cm.optional.unwrap_or(false) => Vec::new(),
-            None => return Err(format!("configmap \"{}\" not found", cm.name)),
-        }
+        let data = sources.config_map(&cm.name).await?;
+        source_files(
+            data,
+            "configmap",
+            &cm.name,
+            cm.items.as_deref(),
+            cm.optional,
+            mode,
+        )?
     } else if let Some(s) = &v.secret {
         let name = s.secret_name.clone().unwrap_or_default();
         let mode = s.default_mode.unwrap_or(0o644) as u32;
-        match sources.secret(&name).await? {
-            Some(data) => select_items(&data, s.items.as_deref(), mode, "secret", &name)?,
-            None if s.optional.unwrap_or(false) => Vec::new(),
-            None => return Err(format!("secret \"{name}\" not found")),
-        }
+        let data = sources.secret(&name).await?;
+        source_files(data, "secret", &name, s.items.as_deref(), s.optional, mode)?
     } else if let Some(p) = &v.projected {
         projected_files(pod, p, sources, host_ip).await?
     } else if let Some(d) = &v.downward_api {
@@ -627,6 +628,23 @@ async fn projection_files(
         return Ok(None);
     };
     Ok(Some(files))
+}
+
+/// The files of a configMap or secret (`what`) named `name`: its selected keys, or none
+/// when it is missing but optional.
+fn source_files(
+    data: Option<BTreeMap<String, Vec<u8>>>,
+    what: &str,
+    name: &str,
+    items: Option<&[k8s_openapi::api::core::v1::KeyToPath]>,
+    optional: Option<bool>,
+    mode: u32,
+) -> Result<Projection, String> {
+    match data {
+        Some(data) => select_items(&data, items, mode, what, name),
+        None if optional.unwrap_or(false) => Ok(Vec::new()),
+        None => Err(format!("{what} \"{name}\" not found")),
+    }
 }
 
 /// A projected volume's files: each source's, together (later sources win on equal paths).
@@ -640,30 +658,23 @@ async fn projected_files(
     let mut files: Projection = Vec::new();
     for source in p.sources.iter().flatten() {
         if let Some(cm) = &source.config_map {
-            match sources.config_map(&cm.name).await? {
-                Some(data) => files.extend(select_items(
-                    &data,
-                    cm.items.as_deref(),
-                    mode,
-                    "configmap",
-                    &cm.name,
-                )?),
-                None if cm.optional.unwrap_or(false) => {}
-                None => return Err(format!("configmap \"{}\" not found", cm.name)),
-            }
+            let data = sources.config_map(&cm.name).await?;
+            let items = cm.items.as_deref();
+            files.extend(source_files(
+                data,
+                "configmap",
+                &cm.name,
+                items,
+                cm.optional,
+                mode,
+            )?);
         }
         if let Some(s) = &source.secret {
-            match sources.secret(&s.name).await? {
-                Some(data) => files.extend(select_items(
-                    &data,
-                    s.items.as_deref(),
-                    mode,
-                    "secret",
-                    &s.name,
-                )?),
-                None if s.optional.unwrap_or(false) => {}
-                None => return Err(format!("secret \"{}\" not found", s.name)),
-            }
+            let data = sources.secret(&s.name).await?;
+            let items = s.items.as_deref();
+            files.extend(source_files(
+                data, "secret", &s.name, items, s.optional, mode,
+            )?);
         }
         if let Some(d) = &source.downward_api {
             files.extend(downward_files(
