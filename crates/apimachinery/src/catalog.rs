@@ -13,6 +13,8 @@ pub const STANDARD_VERBS: &[&str] = &[
     "update",
     "watch",
 ];
+/// Reviews (access checks, token checks, "who am I") can only be created.
+const CREATE_ONLY: &[&str] = &["create"];
 /// Namespaces cannot be deleted as a collection.
 const NAMESPACE_VERBS: &[&str] = &[
     "create", "delete", "get", "list", "patch", "update", "watch",
@@ -78,6 +80,11 @@ impl Resource {
 
     pub fn subresource(&self, name: &str) -> Option<&'static Subresource> {
         self.subresources.iter().find(|s| s.name == name)
+    }
+
+    /// A review: computed from the request and the caller, answered and never stored.
+    pub fn is_review(&self) -> bool {
+        matches!(self.group, "authentication.k8s.io" | "authorization.k8s.io")
     }
 
     pub fn has_status(&self) -> bool {
@@ -186,6 +193,20 @@ pub static RESOURCES: &[Resource] = &[
          sub: [scale(), status("apps", "v1", "ReplicaSet")]),
     res!("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, short: ["sts"], cat: ["all"],
          sub: [scale(), status("apps", "v1", "StatefulSet")]),
+    // authentication.k8s.io/v1 and authorization.k8s.io/v1: reviews, answered from the
+    // request and the caller's identity and never stored.
+    res!("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", false,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authentication.k8s.io"),
+    res!("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", "tokenreview", false,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authentication.k8s.io"),
+    res!("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", "localsubjectaccessreview", true,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authorization.k8s.io"),
+    res!("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview", false,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authorization.k8s.io"),
+    res!("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview", false,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authorization.k8s.io"),
+    res!("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview", false,
+         CREATE_ONLY, short: [], cat: [], sub: [], storage: "authorization.k8s.io"),
     // autoscaling
     res!("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true,
          short: ["hpa"], cat: ["all"], sub: [status("autoscaling", "v2", "HorizontalPodAutoscaler")]),

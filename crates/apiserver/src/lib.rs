@@ -4,6 +4,7 @@
 //! TLS with client-certificate authentication. In-process clients can call `handle` directly.
 
 pub mod admission;
+pub mod authz;
 pub mod codec;
 pub mod discovery;
 pub mod error;
@@ -20,6 +21,7 @@ mod protobuf;
 pub mod registry;
 pub mod request;
 pub mod rest;
+mod reviews;
 pub mod serve;
 mod services;
 #[cfg(test)]
@@ -322,7 +324,10 @@ impl ApiServer {
                     };
                     let result = match streaming {
                         Some(r) => r,
-                        None => self.resource(&parts, body, &rr, q, &mut warnings).await,
+                        None => {
+                            self.resource(&parts, body, &rr, q, user.as_ref(), &mut warnings)
+                                .await
+                        }
                     };
                     let mut r = match result {
                         Ok(r) => r,
@@ -390,6 +395,7 @@ impl ApiServer {
         body: B,
         rr: &ResourceRequest,
         mut q: Query,
+        user: Option<&User>,
         warnings: &mut Vec<String>,
     ) -> ApiResult<Response<Body>>
     where
@@ -452,6 +458,10 @@ impl ApiServer {
             (&Method::GET, Some(n), None | Some("status")) => {
                 allowed("get")?;
                 (200, self.get(rr, n, out).await?)
+            }
+            (&Method::POST, None, None) if res.is_review() => {
+                let review = codec::decode_body(&content_type, &bytes)?;
+                self.review(rr, review, user).await?
             }
             (&Method::POST, None, None) => {
                 allowed("create")?;

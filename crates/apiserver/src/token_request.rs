@@ -148,8 +148,25 @@ impl ApiServer {
             .ok()?
             .strip_prefix("Bearer ")?
             .trim();
+        self.authenticate_token(token, &[ISSUER])
+            .await
+            .map(|(user, _)| user)
+    }
+
+    /// The service account `token` speaks for, if it is ours, unexpired, meant for one of
+    /// `audiences`, and its service account (and bound pod) still exist; with the token's
+    /// audiences.
+    pub(crate) async fn authenticate_token(
+        &self,
+        token: &str,
+        audiences: &[&str],
+    ) -> Option<(User, Vec<String>)> {
         let claims = self.tokens.get()?.verify(token, now())?;
-        if !claims.audiences.iter().any(|a| a == ISSUER) {
+        if !claims
+            .audiences
+            .iter()
+            .any(|a| audiences.contains(&a.as_str()))
+        {
             return None;
         }
         let ns = &claims.namespace;
@@ -173,13 +190,14 @@ impl ApiServer {
                 return None;
             }
         }
-        Some(User {
+        let user = User {
             name: format!("system:serviceaccount:{ns}:{}", claims.service_account),
             groups: vec![
                 "system:serviceaccounts".into(),
                 format!("system:serviceaccounts:{ns}"),
                 "system:authenticated".into(),
             ],
-        })
+        };
+        Some((user, claims.audiences))
     }
 }

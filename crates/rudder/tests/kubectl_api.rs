@@ -62,34 +62,144 @@ fn version_discovery_and_health() {
     }
 }
 
-#[test]
-fn unauthenticated_requests_are_refused() {
-    let c = Cluster::start();
+/// A copy of the cluster's kubeconfig whose user is `user` (YAML flow style) instead of the
+/// admin client certificate.
+fn kubeconfig_with_user(c: &Cluster, file: &str, user: &str) -> std::path::PathBuf {
     let kc = std::fs::read_to_string(c.kubeconfig()).unwrap();
-    // Same server and CA, no client certificate: a token the server does not know instead.
-    let anon: String = kc
+    let replaced: String = kc
         .lines()
         .filter(|l| !l.contains("client-certificate-data") && !l.contains("client-key-data"))
         .map(|l| {
             if l.trim() == "user:" {
-                "  user: {token: not-a-known-token}".to_string()
+                format!("  user: {user}")
             } else {
                 l.to_string()
             }
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let path = c.data_dir().join("anon.yaml");
-    std::fs::write(&path, anon).unwrap();
+    let path = c.data_dir().join(file);
+    std::fs::write(&path, replaced).unwrap();
+    path
+}
+
+/// kubectl with another kubeconfig; (success, stdout, stderr).
+fn kubectl_as(c: &Cluster, kubeconfig: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = std::process::Command::new(common::KUBECTL)
-        .args(["--kubeconfig", path.to_str().unwrap(), "get", "pods"])
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .env_remove("KUBECONFIG")
         .env("HOME", c.data_dir())
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unauthenticated_requests_are_refused() {
+    let c = Cluster::start();
+    // Same server and CA, no client certificate: a token the server does not know instead.
+    let anon = kubeconfig_with_user(&c, "anon.yaml", "{token: not-a-known-token}");
+    let (ok, _, err) = kubectl_as(&c, &anon, &["get", "pods"]);
+    assert!(!ok);
     assert!(
         err.contains("the server has asked for the client to provide credentials"),
+        "{err}"
+    );
+}
+
+#[test]
+fn auth_can_i_whoami_and_reviews() {
+    let c = Cluster::start();
+    // can-i and whoami send protobuf bodies.
+    assert_eq!(
+        c.ok(&["auth", "can-i", "create", "deployments"]).trim(),
+        "yes"
+    );
+    assert_eq!(
+        c.ok(&[
+            "auth",
+            "can-i",
+            "get",
+            "pods",
+            "--subresource=log",
+            "-n",
+            "kube-system"
+        ])
+        .trim(),
+        "yes"
+    );
+    assert_eq!(c.ok(&["auth", "can-i", "get", "/healthz"]).trim(), "yes");
+    let list = c.ok(&["auth", "can-i", "--list"]);
+    assert!(
+        list.lines()
+            .any(|l| l.split_whitespace().next() == Some("*.*")),
+        "{list}"
+    );
+    let me = c.json(&["auth", "whoami"]);
+    assert_eq!(me["kind"], "SelfSubjectReview");
+    assert_eq!(me["status"]["userInfo"]["username"], "admin");
+    let groups = me["status"]["userInfo"]["groups"].to_string();
+    assert!(groups.contains("system:masters") && groups.contains("system:authenticated"));
+
+    // A service account's token: whoami names the account, a TokenReview accepts the token
+    // and refuses a forged one.
+    c.ok(&["create", "serviceaccount", "builder"]);
+    let token = c.ok(&["create", "token", "builder"]);
+    let token = token.trim();
+    let as_builder = kubeconfig_with_user(&c, "builder.yaml", &format!("{{token: {token}}}"));
+    let (ok, out, err) = kubectl_as(&c, &as_builder, &["auth", "whoami", "-o", "json"]);
+    assert!(ok, "{err}");
+    let me: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        me["status"]["userInfo"]["username"],
+        "system:serviceaccount:default:builder"
+    );
+    let review = |token: &str| {
+        let manifest = format!(
+            "apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nspec:\n  token: {token}\n"
+        );
+        let out = c.ok_stdin(&["create", "-f", "-", "-o", "json"], &manifest);
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let accepted = review(token);
+    assert_eq!(accepted["status"]["authenticated"], true);
+    assert_eq!(
+        accepted["status"]["user"]["username"],
+        "system:serviceaccount:default:builder"
+    );
+    let forged = review(&format!("{token}x"));
+    assert_eq!(forged["status"]["authenticated"], false);
+
+    // SubjectAccessReviews need a subject and exactly one kind of attributes.
+    let sar = |spec: &str| {
+        format!("apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n{spec}")
+    };
+    let out = c.ok_stdin(
+        &["create", "-f", "-", "-o", "json"],
+        &sar("  user: jane\n  resourceAttributes: {verb: list, resource: secrets, namespace: default}\n"),
+    );
+    let answered: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(answered["status"]["allowed"], true);
+    assert_eq!(answered["spec"]["user"], "jane");
+    let err = c.fails_stdin(
+        &["create", "-f", "-"],
+        &sar("  resourceAttributes: {verb: list, resource: secrets}\n"),
+    );
+    assert!(
+        err.contains("at least one of user or group must be specified"),
+        "{err}"
+    );
+    let err = c.fails_stdin(&["create", "-f", "-"], &sar("  user: jane\n"));
+    assert!(
+        err.contains(
+            "exactly one of nonResourceAttributes or resourceAttributes must be specified"
+        ),
         "{err}"
     );
 }

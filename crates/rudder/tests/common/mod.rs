@@ -159,13 +159,12 @@ impl Cluster {
 
     /// Runs kubectl expecting failure; returns stderr.
     pub fn fails(&self, args: &[&str]) -> String {
-        let out = self.kubectl(args);
-        assert!(
-            !out.status.success(),
-            "kubectl {args:?} unexpectedly succeeded: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        check_failed(self.kubectl(args), args)
+    }
+
+    /// Runs kubectl with `stdin`, expecting failure; returns stderr.
+    pub fn fails_stdin(&self, args: &[&str], stdin: &str) -> String {
+        check_failed(self.kubectl_stdin(args, stdin), args)
     }
 
     /// True when kubectl fails (e.g. the object is gone), without asserting anything.
@@ -218,6 +217,15 @@ fn check(out: Output, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn check_failed(out: Output, args: &[&str]) -> String {
+    assert!(
+        !out.status.success(),
+        "kubectl {args:?} unexpectedly succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 impl Drop for Cluster {
