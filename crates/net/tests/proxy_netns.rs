@@ -300,6 +300,23 @@ async fn service_traffic_through_nftables() {
     }
     proxier.delete_service("default", "sticky");
 
+    // externalTrafficPolicy: Local keeps client addresses, yet an endpoint reaching itself
+    // through its node port is masqueraded (hairpin), or its replies would not come back.
+    let mut local = service("local", "198.19.0.23", Some(30081));
+    local.spec.as_mut().unwrap().external_traffic_policy = Some("Local".into());
+    proxier.set_service(local);
+    proxier.set_slice(slice("local", &[Lab::pod_ip(1)]));
+    proxier.sync().await.expect("sync");
+    assert_eq!(
+        lab.get(Some(0), "http://198.18.0.1:30081/").unwrap(),
+        "pod1"
+    );
+    assert_eq!(
+        lab.get(Some(1), "http://198.18.0.1:30081/").unwrap(),
+        "pod1"
+    );
+    proxier.delete_service("default", "local");
+
     // Deleting a Service removes its chains and elements; nothing else is left behind.
     proxier.delete_service("default", "empty");
     proxier.delete_service("default", "web");

@@ -11,7 +11,10 @@
 //! - ports without endpoints sit in `no-endpoint-*` maps, whose filter chains refuse new
 //!   connections (ICMP port-unreachable as Kubernetes does, a TCP reset for TCP);
 //! - `hairpin` holds `service address . endpoint . endpoint`, so a pod reaching itself through
-//!   its Service is masqueraded in `nat-postrouting` (with other marked packets).
+//!   its Service is masqueraded in `nat-postrouting` (with other marked packets);
+//!   `hairpin-nodeports` holds `endpoint . protocol . node port` for node ports with
+//!   `externalTrafficPolicy: Local`, whose traffic is otherwise not masqueraded: an endpoint
+//!   connecting to its own node port is.
 //!
 //! Anonymous sets are avoided on purpose: the kernel names each one by scanning the others,
 //! which makes thousands of them quadratic. Only Services with `sessionAffinity: ClientIP` get
@@ -101,6 +104,7 @@ const SERVICE_NODEPORTS: &str = "service-nodeports";
 const NO_ENDPOINT_SERVICES: &str = "no-endpoint-services";
 const NO_ENDPOINT_NODEPORTS: &str = "no-endpoint-nodeports";
 const HAIRPIN: &str = "hairpin";
+const HAIRPIN_NODEPORTS: &str = "hairpin-nodeports";
 const REJECT: &str = "goto reject-chain";
 const PROTOCOLS: [Protocol; 3] = [Protocol::Tcp, Protocol::Udp, Protocol::Sctp];
 
@@ -166,6 +170,11 @@ fn balancer(path: Path, node_port: bool, n: usize, config: &RuleConfig) -> Chain
         (Path::ExternalLocal, true) => "np-local",
     };
     let mut rules: Vec<String> = path.masquerade_rule(config).into_iter().collect();
+    if path == Path::ExternalLocal && node_port {
+        rules.push(format!(
+            "ip saddr . meta l4proto . th dport @{HAIRPIN_NODEPORTS} jump mark-for-masquerade"
+        ));
+    }
     for p in PROTOCOLS {
         let port = format!("{} dport", p.nft());
         let key = if node_port {
@@ -344,6 +353,16 @@ fn add_port(sp: &ServicePort, config: &RuleConfig, f: &mut Fragment) {
             let slot_key = node_port.to_string();
             let verdict = route(sp, external_path, true, &external, &slot_key, config, f);
             f.element(SERVICE_NODEPORTS, key, verdict, &comment);
+            if external_path == Path::ExternalLocal {
+                for e in &external {
+                    f.element(
+                        HAIRPIN_NODEPORTS,
+                        format!("{} . {proto} . {node_port}", e.ip),
+                        String::new(),
+                        "",
+                    );
+                }
+            }
         }
     }
 }
@@ -357,6 +376,7 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         format!("add map {t} {NO_ENDPOINT_SERVICES} {{ type ipv4_addr . inet_proto . inet_service : verdict ; }}"),
         format!("add map {t} {NO_ENDPOINT_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
         format!("add set {t} {HAIRPIN} {{ typeof ct original ip daddr . ip saddr . ip daddr ; }}"),
+        format!("add set {t} {HAIRPIN_NODEPORTS} {{ type ipv4_addr . inet_proto . inet_service ; }}"),
         format!("add chain {t} reject-chain"),
         // TCP gets a reset: the kernel rate-limits ICMP errors per peer (one a second by
         // default), which would turn "refused at once" into a one-second wait.

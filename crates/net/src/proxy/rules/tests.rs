@@ -133,8 +133,21 @@ fn node_ports_and_external_ips_masquerade_unless_external_policy_is_local() {
         elements(&f, "nodeport-endpoints-tcp"),
         vec![kv("30080 . 0", "198.18.0.5 . 8080")]
     );
+    // The client address is kept, except for a local endpoint reaching its own node port
+    // (hairpin), whose replies would otherwise never come back through the node.
     let np = f.shared.iter().find(|c| c.name == "np-local-1").unwrap();
-    assert!(np.rules.iter().all(|r| !r.contains("masquerade")), "{np:?}");
+    assert_eq!(
+        np.rules[0],
+        "ip saddr . meta l4proto . th dport @hairpin-nodeports jump mark-for-masquerade"
+    );
+    assert!(
+        np.rules[1..].iter().all(|r| !r.contains("masquerade")),
+        "{np:?}"
+    );
+    assert_eq!(
+        elements(&f, "hairpin-nodeports"),
+        vec![kv("198.18.0.5 . tcp . 30080", "")]
+    );
 
     // Local policy with no endpoint on this node drops.
     sp.endpoints.retain(|e| !e.local);
