@@ -178,33 +178,72 @@ async fn start_pods(
     Ok(out)
 }
 
+fn ctr(socket: &Path, args: &[&str]) -> std::io::Result<std::process::Output> {
+    Command::new("/usr/bin/ctr")
+        .arg("--address")
+        .arg(socket)
+        .args(["--namespace", "k8s.io"])
+        .args(args)
+        .output()
+}
+
+/// Starts a busybox container with `ctr run -d`; how long that took.
+fn ctr_run(socket: &Path, id: &str) -> Result<Duration> {
+    let start = Instant::now();
+    let run = ctr(socket, &["run", "-d", BUSYBOX, id, "sleep", "3600"])?;
+    let took = start.elapsed();
+    if !run.status.success() {
+        return Err(format!("ctr run: {}", String::from_utf8_lossy(&run.stderr)).into());
+    }
+    Ok(took)
+}
+
+fn ctr_remove(socket: &Path, ids: &[String]) {
+    for id in ids {
+        let _ = ctr(socket, &["task", "kill", "--signal", "SIGKILL", id]);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    for id in ids {
+        let _ = ctr(socket, &["task", "rm", "--force", id]);
+        let _ = ctr(socket, &["container", "rm", id]);
+    }
+}
+
 /// `ctr run -d` of busybox, 10 times: the runtime's own start latency.
 fn ctr_baseline(socket: &Path) -> Result<Vec<Duration>> {
-    let ctr = |args: &[&str]| {
-        Command::new("/usr/bin/ctr")
-            .arg("--address")
-            .arg(socket)
-            .args(["--namespace", "k8s.io"])
-            .args(args)
-            .output()
-    };
     let mut out = Vec::new();
     for i in 0..10 {
         let id = format!("pod-bench-ctr-{i}");
-        let start = Instant::now();
-        let run = ctr(&["run", "-d", BUSYBOX, &id, "sleep", "3600"])?;
-        let took = start.elapsed();
-        if !run.status.success() {
-            return Err(format!("ctr run: {}", String::from_utf8_lossy(&run.stderr)).into());
-        }
-        out.push(took);
-        let _ = ctr(&["task", "kill", "--signal", "SIGKILL", &id]);
-        std::thread::sleep(Duration::from_millis(100));
-        let _ = ctr(&["task", "rm", "--force", &id]);
-        let _ = ctr(&["container", "rm", &id]);
+        out.push(ctr_run(socket, &id)?);
+        ctr_remove(socket, &[id]);
     }
     out.sort();
     Ok(out)
+}
+
+/// `n` `ctr run -d` at once (one thread each): what the runtime alone needs for a burst, with
+/// no sandbox, network or API in the way. Each start's latency, sorted, and the whole burst's.
+fn ctr_burst(socket: &Path, n: usize) -> Result<(Vec<Duration>, Duration)> {
+    let ids: Vec<String> = (0..n).map(|i| format!("pod-bench-burst-{i}")).collect();
+    let started = Instant::now();
+    let results: Vec<Result<Duration>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|id| s.spawn(move || ctr_run(socket, id)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("ctr thread panicked".into()))
+            })
+            .collect()
+    });
+    let total = started.elapsed();
+    ctr_remove(socket, &ids);
+    let mut out = results.into_iter().collect::<Result<Vec<_>>>()?;
+    out.sort();
+    Ok((out, total))
 }
 
 fn row(metric: &str, measured: String, target: &str) {
@@ -300,6 +339,8 @@ async fn run(binary: &Path, pods: usize, dir: &Path) -> Result<()> {
     eprintln!("baseline: ctr run -d x 10");
     let socket = agent_dir.join("agent/containerd/containerd.sock");
     let baseline = ctr_baseline(&socket)?;
+    eprintln!("baseline: ctr run -d x {pods} at once");
+    let (ctr_burst, ctr_burst_total) = ctr_burst(&socket, pods)?;
 
     eprintln!("one pod at a time x 10");
     let mut single = Vec::new();
@@ -326,6 +367,21 @@ async fn run(binary: &Path, pods: usize, dir: &Path) -> Result<()> {
     row(
         "ctr run -d busybox p99 (baseline)",
         ms(percentile(&baseline, 99.0)),
+        "",
+    );
+    row(
+        &format!("{pods} x ctr run -d at once p50 (baseline)"),
+        ms(percentile(&ctr_burst, 50.0)),
+        "",
+    );
+    row(
+        &format!("{pods} x ctr run -d at once p99 (baseline)"),
+        ms(percentile(&ctr_burst, 99.0)),
+        "",
+    );
+    row(
+        &format!("{pods} x ctr run -d at once: all after"),
+        ms(ctr_burst_total),
         "",
     );
     row(

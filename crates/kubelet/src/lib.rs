@@ -228,12 +228,39 @@ pub async fn teardown(data_dir: &std::path::Path) -> Result<usize, String> {
         .shutdown()
         .await
         .map_err(|e| format!("stopping containerd: {e}"))?;
+    for pid in stray_shims(&ccfg.socket_path()) {
+        // SAFETY: kill(2) with a pid read from /proc and a valid signal number.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
     for bridge in configured_bridges(&ccfg.cni_conf_dir) {
         let _ = std::process::Command::new("ip")
             .args(["link", "delete", &bridge])
             .status();
     }
     Ok(sandboxes.len())
+}
+
+/// Shims of this containerd still running once its sandboxes are removed (a task whose
+/// deletion was cut short leaves one idle): ours, told apart by the `-address` they were
+/// started with.
+fn stray_shims(socket: &std::path::Path) -> Vec<i32> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let socket = socket.as_os_str().as_encoded_bytes();
+    procs
+        .flatten()
+        .filter_map(|e| {
+            let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            let is_shim = args.first()?.ends_with(b"containerd-shim-runc-v2");
+            let ours = args
+                .windows(2)
+                .any(|w| w[0] == b"-address" && w[1] == socket);
+            (is_shim && ours).then_some(pid)
+        })
+        .collect()
 }
 
 /// The bridges of the nodes whose agent used `data_dir` (from the CNI configuration written).

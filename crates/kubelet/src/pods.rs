@@ -216,6 +216,9 @@ struct Worker {
     terminal: bool,
 }
 
+/// One pod's task, alive as long as the pod. Its steps (`adopt`, `sync`, `teardown`) are
+/// boxed: their state machines hold tens of kilobytes of CRI and API requests, which would
+/// otherwise be part of every sleeping worker.
 async fn worker(
     sh: Arc<Shared>,
     uid: String,
@@ -233,18 +236,18 @@ async fn worker(
         sent: None,
         terminal: false,
     };
-    w.adopt().await;
+    Box::pin(w.adopt()).await;
     loop {
         let pod = rx.borrow_and_update().clone();
         let Some(pod) = pod else {
             // Gone from the API (force-deleted): stop everything now.
-            w.teardown(None, 0).await;
+            Box::pin(w.teardown(None, 0)).await;
             let _ = done.send(uid);
             return;
         };
         if pod.metadata.deletion_timestamp.is_some() {
             let grace = pod.metadata.deletion_grace_period_seconds.unwrap_or(30);
-            w.teardown(Some(&pod), grace).await;
+            Box::pin(w.teardown(Some(&pod), grace)).await;
             let pods: Api<Pod> =
                 Api::namespaced(w.sh.client.clone(), &pod.namespace().unwrap_or_default());
             let dp = DeleteParams {
@@ -255,13 +258,13 @@ async fn worker(
                 }),
                 ..Default::default()
             };
-            if let Err(e) = pods.delete(&pod.name_any(), &dp).await {
+            if let Err(e) = Box::pin(pods.delete(&pod.name_any(), &dp)).await {
                 tracing::debug!(error = %e, pod = %pod.name_any(), "finishing the pod's deletion");
             }
             let _ = done.send(uid);
             return;
         }
-        let wait = w.sync(&pod).await;
+        let wait = Box::pin(w.sync(&pod)).await;
         tokio::select! {
             changed = rx.changed() => if changed.is_err() { return },
             _ = tokio::time::sleep(wait) => {}
@@ -1087,8 +1090,13 @@ impl Worker {
             self.probe(pod, &probed).await;
         }
 
-        let status = self.status(pod, init_done, failed, pod_error.as_ref());
+        let mut status = self.status(pod, init_done, failed, pod_error.as_ref());
         if matches!(status["phase"].as_str(), Some("Succeeded") | Some("Failed")) {
+            // Sidecars serve the app containers; once those are done, so are they.
+            if self.stop_sidecars(pod).await {
+                self.observe().await;
+                status = self.status(pod, init_done, failed, pod_error.as_ref());
+            }
             // A finished pod keeps its status (and IP) but no longer holds network or processes.
             self.terminal = true;
             if let Some(sb) = &self.sandbox {
@@ -1439,6 +1447,42 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Stops the running sidecars of a pod whose app containers are done, last one first (as
+    /// upstream), each with the pod's grace period. Whether any was running.
+    async fn stop_sidecars(&mut self, pod: &Pod) -> bool {
+        let spec = pod.spec.clone().unwrap_or_default();
+        let grace = spec.termination_grace_period_seconds.unwrap_or(30);
+        let mut stopped = false;
+        for c in spec.init_containers.iter().flatten().rev() {
+            if !is_sidecar(c) {
+                continue;
+            }
+            let Some(ctr) = self.containers.get(&c.name) else {
+                continue;
+            };
+            let running = ctr
+                .observed
+                .as_ref()
+                .is_some_and(|o| o.state == api::ContainerState::ContainerRunning);
+            let Some(id) = ctr.id.clone().filter(|_| running) else {
+                continue;
+            };
+            self.event(
+                pod,
+                Some(&c.name),
+                false,
+                "Killing",
+                format!("Stopping container {}", c.name),
+            )
+            .await;
+            if let Err(e) = self.sh.runtime.stop_container(&id, grace).await {
+                tracing::warn!(error = %e, container = %c.name, "stopping a sidecar");
+            }
+            stopped = true;
+        }
+        stopped
     }
 
     /// Stops the containers (SIGTERM, SIGKILL after `grace` seconds) and removes them and the

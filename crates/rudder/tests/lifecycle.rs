@@ -79,6 +79,8 @@ fn hooks_and_startup_probes() {
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "sidecar"},
         "spec": {
             "restartPolicy": "Never",
+            // The helper's `sleep` ignores SIGTERM; it is killed after the grace period.
+            "terminationGracePeriodSeconds": 2,
             "volumes": [{"name": "shared", "emptyDir": {}}],
             "initContainers": [{
                 "name": "helper", "image": "busybox", "restartPolicy": "Always",
@@ -173,10 +175,14 @@ fn hooks_and_startup_probes() {
     });
     assert_eq!(both["status"]["initContainerStatuses"][0]["started"], true);
     assert_eq!(both["status"]["phase"], "Running");
-    eventually(WAIT, || {
-        let phase = c.ok(&["get", "pod", "sidecar", "-o", "jsonpath={.status.phase}"]);
-        (phase == "Succeeded").then_some(())
+    let done = eventually(WAIT, || {
+        let p = c.json(&["get", "pod", "sidecar"]);
+        (p["status"]["phase"] == "Succeeded").then_some(p)
     });
+    // The finished pod's sidecar was stopped, not left reported as running.
+    let helper = &done["status"]["initContainerStatuses"][0];
+    assert!(helper["state"].get("terminated").is_some(), "{helper}");
+    assert_eq!(helper["ready"], false, "{helper}");
     assert_eq!(c.ok(&["logs", "sidecar", "-c", "main"]), "helper-up\n");
 
     // --- SIGTERM reaches the container, whose handler gets to finish within the grace period.
