@@ -218,6 +218,9 @@ struct FileRecord {
     digest: String,
     size: u64,
     mtime_ns: i128,
+    /// The image names the archive was imported under.
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 impl FileRecord {
@@ -241,6 +244,7 @@ impl FileRecord {
             digest: format!("sha256:{:x}", hasher.finalize()),
             size,
             mtime_ns,
+            names: Vec::new(),
         })
     }
 }
@@ -335,6 +339,20 @@ impl Importer {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Every name an archive was imported under (built-in images and dropped archives): the
+    /// images this node provides itself, whatever registries say.
+    pub fn node_image_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .load_state()
+            .archives
+            .into_values()
+            .flat_map(|r| r.names)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Names of the images containerd holds in our namespace.
     pub async fn image_names(&self) -> Result<Vec<String>> {
         let this = self.clone();
@@ -364,8 +382,15 @@ impl Importer {
         let key = archive.to_string_lossy().into_owned();
         let mut state = self.load_state();
         let known = state.archives.get(&key);
-        let record = FileRecord::of(archive, known)?;
-        if known.map(|k| &k.digest) == Some(&record.digest) {
+        let mut record = FileRecord::of(archive, known)?;
+        // The names to find again: the caller's, else those the last import printed (an
+        // archive recorded without names is imported again to learn them).
+        let expected = if names.is_empty() {
+            &record.names
+        } else {
+            names
+        };
+        if known.map(|k| &k.digest) == Some(&record.digest) && !expected.is_empty() {
             let mut cmd = self.ctr();
             cmd.args(["images", "list", "--quiet"]);
             let present: Vec<String> = self
@@ -373,19 +398,45 @@ impl Importer {
                 .lines()
                 .map(|l| l.trim().to_string())
                 .collect();
-            if names.iter().all(|n| present.contains(n)) {
+            if expected.iter().all(|n| present.contains(n)) {
+                if record.names.is_empty() {
+                    // Recorded before names were kept: remember the caller's.
+                    record.names = names.to_vec();
+                    state.archives.insert(key, record);
+                    self.save_state(&state)?;
+                }
                 return Ok(ImportOutcome::Unchanged);
             }
         }
         let started = Instant::now();
         let mut cmd = self.ctr();
         cmd.args(["images", "import"]).arg(archive);
-        self.run(cmd, "images import")?;
+        let output = self.run(cmd, "images import")?;
         tracing::info!(archive = %archive.display(), elapsed = ?started.elapsed(), "image archive imported");
+        let mut imported = imported_names(&output);
+        for n in names {
+            if !imported.contains(n) {
+                imported.push(n.clone());
+            }
+        }
+        record.names = imported;
         state.archives.insert(key, record);
         self.save_state(&state)?;
         Ok(ImportOutcome::Imported)
     }
+}
+
+/// The image names in `ctr images import` output (`unpacking NAME (sha256:…)...done`).
+fn imported_names(output: &str) -> Vec<String> {
+    output
+        .split("unpacking ")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split_once(" (")
+                .map(|(name, _)| name.trim().to_string())
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
@@ -573,6 +624,17 @@ pub async fn ensure_images(config: &ContainerdConfig, busybox: &Path) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn import_output_names_the_images() {
+        let out = "unpacking docker.io/library/app:1 (sha256:aa11)...done\n\
+                   unpacking rudder.local/voting/vote:dev (sha256:bb22)...done\n";
+        assert_eq!(
+            imported_names(out),
+            ["docker.io/library/app:1", "rudder.local/voting/vote:dev"]
+        );
+        assert!(imported_names("").is_empty());
+    }
 
     #[test]
     fn references_normalize_like_the_cri() {

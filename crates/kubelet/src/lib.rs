@@ -25,6 +25,7 @@ pub mod node;
 pub mod pods;
 mod port_forward;
 pub mod probes;
+pub mod pull_policy;
 pub mod registry;
 pub mod security;
 pub mod server;
@@ -80,6 +81,9 @@ pub struct Shared {
     /// Service-account tokens of this node's pods.
     pub tokens: Arc<spec::TokenCache>,
     pub registries: registry::Registries,
+    /// Normalized names of the images the node provides itself (built in, or imported from
+    /// `DATA_DIR/agent/images/`): pinned, never pulled over.
+    pub node_images: std::collections::HashSet<String>,
 }
 
 impl Shared {
@@ -135,6 +139,10 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
             }
         }
     }
+    let node_images = cri::images::Importer::new(&ccfg)
+        .node_image_names()
+        .into_iter()
+        .collect();
     let runtime = containerd
         .runtime_client()
         .await
@@ -154,6 +162,7 @@ pub async fn start(client: kube::Client, config: AgentConfig) -> Result<Agent, S
         pod_cidr: cidr_rx,
         tokens: Arc::default(),
         registries,
+        node_images,
     });
     tracing::info!(node = %shared.config.node_name, elapsed = ?started.elapsed(), "node agent: containerd and images ready");
     if let Some(tls) = &shared.config.serving {

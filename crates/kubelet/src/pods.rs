@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::events::pod_ref;
 use crate::probes::{self, Verdict};
+use crate::pull_policy::{self, ImageAction};
 use crate::registry;
 use crate::security;
 use crate::spec::{self, Sources};
@@ -559,25 +560,46 @@ impl Worker {
         let sandbox_id = sb.id.clone();
         let sandbox_config = sb.config.clone();
         let pod_ip = sb.ip.clone();
+        let image = c.image.clone().unwrap_or_default();
+        let name = c.name.clone();
         let ctr = self.containers.entry(c.name.clone()).or_default();
         if ctr
             .retry_at
             .is_some_and(|t| t > tokio::time::Instant::now())
         {
+            // As kubelet: a failed pull shows as ImagePullBackOff until the next attempt.
+            if ctr
+                .waiting
+                .as_ref()
+                .is_some_and(|(r, _)| r == "ErrImagePull")
+            {
+                let msg = format!("Back-off pulling image \"{image}\"");
+                ctr.waiting = Some(("ImagePullBackOff".into(), msg.clone()));
+                self.event(pod, Some(&name), false, "BackOff", msg).await;
+            }
             return;
         }
-        let image = c.image.clone().unwrap_or_default();
-        let name = c.name.clone();
         let attempt = if ctr.id.is_some() || ctr.restart_count > 0 {
             ctr.attempt + 1
         } else {
             ctr.attempt
         };
 
-        // Image: pulled only when the runtime does not have it.
-        let present = sh.images.image_status(&image).await;
-        match present {
-            Ok(Some(_)) => {
+        // Image: used, pulled or refused as its pull policy says.
+        let present = match sh.images.image_status(&image).await {
+            Ok(found) => found.is_some(),
+            Err(e) => {
+                let ctr = self.containers.entry(name).or_default();
+                ctr.waiting = Some(("ErrImagePull".into(), e.to_string()));
+                ctr.retry_at = Some(tokio::time::Instant::now() + Duration::from_secs(2));
+                return;
+            }
+        };
+        let node_provided = cri::images::normalize_image_ref(&image)
+            .is_ok_and(|full| sh.node_images.contains(&full));
+        let policy = c.image_pull_policy.as_deref();
+        match pull_policy::image_action(policy, &image, present, node_provided) {
+            ImageAction::UsePresent => {
                 self.event(
                     pod,
                     Some(&name),
@@ -587,7 +609,17 @@ impl Worker {
                 )
                 .await;
             }
-            Ok(None) => {
+            ImageAction::NeverPull => {
+                let msg =
+                    format!("Container image \"{image}\" is not present with pull policy of Never");
+                self.event(pod, Some(&name), true, "ErrImageNeverPull", msg.clone())
+                    .await;
+                let ctr = self.containers.entry(name).or_default();
+                ctr.waiting = Some(("ErrImageNeverPull".into(), msg));
+                ctr.retry_at = Some(tokio::time::Instant::now() + INITIAL_BACKOFF);
+                return;
+            }
+            ImageAction::Pull => {
                 self.event(
                     pod,
                     Some(&name),
@@ -629,12 +661,6 @@ impl Worker {
                         return;
                     }
                 }
-            }
-            Err(e) => {
-                let ctr = self.containers.entry(name).or_default();
-                ctr.waiting = Some(("ErrImagePull".into(), e.to_string()));
-                ctr.retry_at = Some(tokio::time::Instant::now() + Duration::from_secs(2));
-                return;
             }
         }
 

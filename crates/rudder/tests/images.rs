@@ -1,6 +1,7 @@
 //! Air-gapped images: archives dropped into `DATA_DIR/agent/images/` are imported when the
-//! node agent starts, run without any registry, are skipped on the next start when unchanged,
-//! and a broken archive does not keep the node from starting. Real containerd; shares the host
+//! node agent starts, run without any registry (also with `imagePullPolicy: Always`: the
+//! node's own images are pinned), are skipped on the next start when unchanged, and a broken
+//! archive does not keep the node from starting. Real containerd; shares the host
 //! network namespace like `agent.rs` (its own pod /24, cleaned up on the way out).
 
 mod common;
@@ -96,4 +97,22 @@ fn dropped_archives_are_imported_at_start() {
     // (Its sandbox was removed before the restart; none may have been made for it since.)
     let sandboxes = list_sandboxes(&socket);
     assert!(sandboxes.is_empty(), "{sandboxes:?}");
+
+    // The node's own images are pinned: `imagePullPolicy: Always` does not send the agent to a
+    // registry (there is none for example.local) for an image an archive brought, also after
+    // the restart.
+    let always = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tools-always"},
+        "spec": {"restartPolicy": "Never",
+                 "containers": [{"name": "tools", "image": IMAGE, "imagePullPolicy": "Always"}]}
+    });
+    c.ok_stdin(&["apply", "-f", "-"], &always.to_string());
+    eventually(WAIT, || {
+        let p = c.json(&["get", "pod", "tools-always"]);
+        (p["status"]["phase"] == "Succeeded").then_some(())
+    });
+    assert_eq!(
+        c.ok(&["logs", "tools-always"]).trim(),
+        "from-a-dropped-archive"
+    );
 }

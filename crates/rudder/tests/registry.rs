@@ -2,7 +2,8 @@
 //! loopback, an image pushed to it with `ctr`. A pod without credentials ends in
 //! ErrImagePull/ImagePullBackOff; one with a `kubernetes.io/dockerconfigjson` pull secret runs;
 //! and the node's `registries.yaml` supplies the endpoint (plain HTTP) and, for the registry's
-//! other name, credentials of its own.
+//! other name, credentials of its own. Pull policies: `Always` pulls an image the node has,
+//! `IfNotPresent` uses it, `Never` refuses one it lacks (ErrImageNeverPull).
 
 mod common;
 
@@ -180,6 +181,39 @@ fn private_registry_pulls_need_credentials() {
         &pod("authorized", &private, Some("regcred")),
     );
     wait_ready(&c, "authorized");
+
+    // --- Pull policies, now that the node has the image. `Always` pulls anyway (and fails
+    // without credentials); `IfNotPresent` uses it; `Never` refuses an image the node lacks.
+    let with_policy = |name: &str, image: &str, policy: &str| {
+        let mut p: serde_json::Value = serde_json::from_str(&pod(name, image, None)).unwrap();
+        p["spec"]["containers"][0]["imagePullPolicy"] = json!(policy);
+        p.to_string()
+    };
+    c.ok_stdin(
+        &["apply", "-f", "-"],
+        &with_policy("always", &private, "Always"),
+    );
+    eventually(WAIT, || {
+        waiting_reason(&c, "always").filter(|r| r == "ErrImagePull" || r == "ImagePullBackOff")
+    });
+    c.ok_stdin(
+        &["apply", "-f", "-"],
+        &with_policy("if-not-present", &private, "IfNotPresent"),
+    );
+    wait_ready(&c, "if-not-present");
+    let absent = format!("127.0.0.1:{port}/private/absent:v1");
+    c.ok_stdin(
+        &["apply", "-f", "-"],
+        &with_policy("never", &absent, "Never"),
+    );
+    eventually(WAIT, || {
+        waiting_reason(&c, "never").filter(|r| r == "ErrImageNeverPull")
+    });
+    let described = c.ok(&["describe", "pod", "never"]);
+    assert!(
+        described.contains("is not present with pull policy of Never"),
+        "{described}"
+    );
 
     // --- registries.yaml credentials for the registry's other name, no secret needed.
     c.ok_stdin(&["apply", "-f", "-"], &pod("configured", &by_name, None));
