@@ -4,6 +4,7 @@
 
 use http_body_util::Empty;
 use hyper::body::Bytes;
+use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use streaming::remotecommand as rc;
 use streaming::spdy::Role;
@@ -18,6 +19,15 @@ fn stream_error(what: impl std::fmt::Display) -> Error {
 
 /// Connects to `url` and upgrades to SPDY speaking `protocol` (`X-Stream-Protocol-Version`).
 pub async fn connect(url: &str, protocol: &str) -> Result<Session> {
+    let (upgraded, _) = upgrade(url, &[protocol]).await?;
+    let (session, _incoming) = Session::start(upgraded, Role::Client);
+    Ok(session)
+}
+
+/// Connects to `url` and upgrades the connection to SPDY, offering `protocols` (preferred
+/// first). Returns the raw connection, for a caller that relays a client's own SPDY session,
+/// and the protocol the server chose.
+pub async fn upgrade(url: &str, protocols: &[&str]) -> Result<(TokioIo<Upgraded>, String)> {
     let uri: http::Uri = url.parse().map_err(stream_error)?;
     if uri.scheme_str() != Some("http") {
         return Err(stream_error(format!(
@@ -40,13 +50,14 @@ pub async fn connect(url: &str, protocol: &str) -> Result<Session> {
     tokio::spawn(async move {
         let _ = conn.with_upgrades().await;
     });
-    let req = http::Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
+    let mut req = http::Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
         .header(http::header::HOST, authority)
         .header(http::header::CONNECTION, "Upgrade")
-        .header(http::header::UPGRADE, streaming::spdy::UPGRADE)
-        .header(rc::PROTOCOL_HEADER, protocol)
-        .body(Empty::<Bytes>::new())
-        .map_err(stream_error)?;
+        .header(http::header::UPGRADE, streaming::spdy::UPGRADE);
+    for p in protocols {
+        req = req.header(rc::PROTOCOL_HEADER, *p);
+    }
+    let req = req.body(Empty::<Bytes>::new()).map_err(stream_error)?;
     let resp = sender.send_request(req).await.map_err(stream_error)?;
     if resp.status() != http::StatusCode::SWITCHING_PROTOCOLS {
         return Err(stream_error(format!(
@@ -54,9 +65,14 @@ pub async fn connect(url: &str, protocol: &str) -> Result<Session> {
             resp.status()
         )));
     }
+    let chosen = resp
+        .headers()
+        .get(rc::PROTOCOL_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let upgraded = hyper::upgrade::on(resp).await.map_err(stream_error)?;
-    let (session, _incoming) = Session::start(TokioIo::new(upgraded), Role::Client);
-    Ok(session)
+    Ok((TokioIo::new(upgraded), chosen))
 }
 
 /// The streams of one exec or attach, as the remote-command protocol (v4) opens them.

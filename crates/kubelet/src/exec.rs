@@ -82,12 +82,10 @@ where
     }
 }
 
-/// Starts the command in the runtime and returns its streams.
-async fn start(
-    shared: &Shared,
-    prepared: Prepared,
-) -> Result<(cri::stream::RemoteCommand, cri::stream::Streams), String> {
-    let (url, streams) = match prepared {
+/// The runtime's streaming URL for an exec or attach; the runtime starts the command when a
+/// client connects to it.
+async fn runtime_url(shared: &Shared, prepared: Prepared) -> Result<String, String> {
+    let url = match prepared {
         Prepared::Exec {
             container_id,
             command,
@@ -101,7 +99,7 @@ async fn start(
                 stdout: streams.stdout,
                 stderr: streams.stderr && !streams.tty,
             };
-            (shared.runtime.exec(req).await, streams)
+            shared.runtime.exec(req).await
         }
         Prepared::Attach {
             container_id,
@@ -114,18 +112,53 @@ async fn start(
                 stdout: streams.stdout,
                 stderr: streams.stderr && !streams.tty,
             };
-            (shared.runtime.attach(req).await, streams)
+            shared.runtime.attach(req).await
         }
         Prepared::PortForward { .. } => return Err("not a remote command".into()),
     };
-    let url = url.map_err(|e| e.to_string())?;
+    url.map_err(|e| e.to_string())
+}
+
+/// Starts the command in the runtime and returns its streams.
+async fn start(shared: &Shared, prepared: Prepared) -> Result<cri::stream::RemoteCommand, String> {
+    let streams = match &prepared {
+        Prepared::Exec { streams, .. } | Prepared::Attach { streams, .. } => *streams,
+        Prepared::PortForward { .. } => return Err("not a remote command".into()),
+    };
+    let url = runtime_url(shared, prepared).await?;
     let session = cri::stream::connect(&url, rc::SPDY_EXEC_V4)
         .await
         .map_err(|e| e.to_string())?;
-    let cmd = cri::stream::remote_command(session, streams)
+    cri::stream::remote_command(session, streams)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Exec and attach over plain SPDY (kubectl's fallback, and clients without WebSocket): the
+/// runtime's streaming server speaks the same remote-command protocol, so both upgrades are
+/// made with the client's offer and the two connections are spliced. Returns the protocol
+/// the runtime chose, for the client's 101 answer.
+pub(crate) async fn spdy_relay(
+    shared: &Shared,
+    prepared: Prepared,
+    offered: &[String],
+    client: hyper::upgrade::OnUpgrade,
+) -> Result<String, String> {
+    let url = runtime_url(shared, prepared).await?;
+    let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
+    let (mut runtime, chosen) = cri::stream::upgrade(&url, &offered)
         .await
         .map_err(|e| e.to_string())?;
-    Ok((cmd, streams))
+    tokio::spawn(async move {
+        match client.await {
+            Ok(upgraded) => {
+                let mut client = hyper_util::rt::TokioIo::new(upgraded);
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut runtime).await;
+            }
+            Err(e) => tracing::debug!(error = %e, "SPDY upgrade of the client failed"),
+        }
+    });
+    Ok(chosen)
 }
 
 fn channel_message(channel: u8, data: &[u8]) -> Message {
@@ -162,7 +195,7 @@ async fn remote_command<IO>(
 
     let status = match start(&shared, prepared).await {
         Err(e) => rc::failure_status(&e),
-        Ok((cmd, _streams)) => {
+        Ok(cmd) => {
             // Client → runtime: stdin, resize, and (v5) the close of stdin.
             let stdin = cmd.stdin.as_ref().map(|s| s.writer.clone());
             let resize = cmd.resize.as_ref().map(|s| s.writer.clone());

@@ -8,8 +8,9 @@
 //!   upgrade: plain or streamed `text/plain`, see `logs`)
 //!
 //! Exec and attach speak WebSocket (`v5.channel.k8s.io`, `v4.channel.k8s.io`) to the client
-//! and SPDY to the runtime's streaming server. Port-forward speaks SPDY to both, over a
-//! WebSocket tunnel (`SPDY/3.1+portforward.k8s.io`) or a plain SPDY upgrade.
+//! and SPDY to the runtime's streaming server; a client asking for plain SPDY is spliced to
+//! that server, which speaks its protocol. Port-forward speaks SPDY to both, over a WebSocket
+//! tunnel (`SPDY/3.1+portforward.k8s.io`) or a plain SPDY upgrade.
 //!
 //! [`StreamingServer::serve_connection`] serves any byte stream: the API server in the same
 //! process hands it one end of an in-memory pipe; joined agents put it behind TLS.
@@ -233,17 +234,30 @@ pub(crate) enum Upgrade {
     Spdy(&'static str),
 }
 
+/// Every value of a (possibly repeated, comma-separated) header, in order.
+fn header_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Whether the client asks for a plain SPDY/3.1 upgrade.
+fn is_spdy(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|u| u.eq_ignore_ascii_case(streaming::spdy::UPGRADE))
+}
+
 /// Picks the protocol: the first of `offered` (the client's, in its order) that we speak.
+/// Exec and attach over plain SPDY are not negotiated here: the runtime chooses.
 pub(crate) fn negotiate(headers: &HeaderMap, port_forward: bool) -> Option<Upgrade> {
-    let values = |name: &str| -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|s| s.trim().to_string())
-            .collect()
-    };
+    let values = |name: &str| header_values(headers, name);
     let upgrade = headers
         .get(http::header::UPGRADE)
         .and_then(|v| v.to_str().ok())
@@ -260,7 +274,7 @@ pub(crate) fn negotiate(headers: &HeaderMap, port_forward: bool) -> Option<Upgra
             .find_map(|o| ours.iter().find(|p| **p == o))
             .map(|p| Upgrade::WebSocket(p));
     }
-    if upgrade.eq_ignore_ascii_case(streaming::spdy::UPGRADE) && port_forward {
+    if is_spdy(headers) && port_forward {
         let offered = values(rc::PROTOCOL_HEADER);
         return offered
             .iter()
@@ -386,13 +400,15 @@ impl StreamingServer {
                 .unwrap_or_else(|e| e.response());
         }
         let port_forward = matches!(target, Target::PortForward { .. });
-        let Some(upgrade) = negotiate(req.headers(), port_forward) else {
+        let spdy_remote_command = !port_forward && is_spdy(req.headers());
+        let upgrade = negotiate(req.headers(), port_forward);
+        if upgrade.is_none() && !spdy_remote_command {
             return bad_request(if port_forward {
                 "port-forward needs a WebSocket (SPDY/3.1+portforward.k8s.io) or SPDY/3.1 (portforward.k8s.io) upgrade"
             } else {
-                "exec and attach need a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)"
+                "exec and attach need a WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) or SPDY/3.1 upgrade"
             });
-        };
+        }
         // Find what the request is about before switching protocols, so that errors can
         // still be plain responses.
         let prepared = match &target {
@@ -435,6 +451,28 @@ impl StreamingServer {
             http::header::CONNECTION,
             HeaderValue::from_static("Upgrade"),
         );
+        let Some(upgrade) = upgrade else {
+            // Exec or attach over plain SPDY: spliced to the runtime, which chooses the version.
+            let offered = header_values(req.headers(), rc::PROTOCOL_HEADER);
+            let client = hyper::upgrade::on(&mut req);
+            let chosen = match crate::exec::spdy_relay(&self.shared, prepared, &offered, client)
+                .await
+            {
+                Ok(chosen) => chosen,
+                Err(e) => {
+                    return status_response(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &e)
+                }
+            };
+            let h = response.headers_mut();
+            h.insert(
+                http::header::UPGRADE,
+                HeaderValue::from_static(streaming::spdy::UPGRADE),
+            );
+            if let Ok(v) = HeaderValue::from_str(&chosen) {
+                h.insert(rc::PROTOCOL_HEADER, v);
+            }
+            return response;
+        };
         match upgrade {
             Upgrade::WebSocket(protocol) => {
                 let Some(key) = req.headers().get("sec-websocket-key") else {

@@ -1,6 +1,7 @@
 //! Streaming through the API server to the node agent, driven by the real kubectl against real
-//! containerd: `exec` (output streams, exit codes, stdin with its end), `cp` both ways,
-//! `attach`, `port-forward` to a pod and to a Service, and the API's refusals.
+//! containerd: `exec` (output streams, exit codes, stdin with its end; over WebSocket and over
+//! SPDY), `cp` both ways, `attach`, `port-forward` to a pod and to a Service, and the API's
+//! refusals.
 //!
 //! Port-forward listens on loopback only (kubectl's default), and the pod's server listens on
 //! the pod's own loopback, so the test also shows that forwarding happens inside the pod's
@@ -120,6 +121,37 @@ fn exec_cp_attach_and_port_forward_through_the_api() {
     let input = "0123456789abcdef\n".repeat(300 * 1024 / 17);
     let counted = c.ok_stdin(&["exec", "-i", "box", "--", "wc", "-c"], &input);
     assert_eq!(counted.trim(), input.len().to_string());
+
+    // --- The same over SPDY, kubectl's older protocol (and its fallback): stdin, output
+    // streams and the exit code.
+    let mut spdy = c.command(&[
+        "exec",
+        "-i",
+        "box",
+        "--",
+        "sh",
+        "-c",
+        "wc -c; echo spdy-stderr >&2; exit 4",
+    ]);
+    spdy.env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = spdy.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"12345").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("spdy-stderr"), "{stderr}");
+    assert!(
+        stderr.contains("command terminated with exit code 4"),
+        "{stderr}"
+    );
 
     // --- cp: a file in and back out, byte for byte.
     let local = c.data_dir().join("upload.bin");
