@@ -12,6 +12,7 @@ pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod ephemeral;
 pub mod garbage_collector;
 pub mod job;
 pub mod local_path;
@@ -52,6 +53,7 @@ pub const LOOPS: &[(&str, Loop)] = &[
     ("disruption", |c| Box::pin(disruption::run(c))),
     ("servicelb", |c| Box::pin(service_lb::run(c))),
     ("local-storage", |c| Box::pin(local_path::run(c))),
+    ("ephemeral-volume", |c| Box::pin(ephemeral::run(c))),
 ];
 
 /// Starts every loop not named in `disabled`; returns their names. `root_ca` is the cluster

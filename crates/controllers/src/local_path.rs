@@ -20,6 +20,7 @@ use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use serde_json::{json, Value};
 
+use crate::ephemeral::pod_claim_names;
 use crate::garbage_collector::is_status;
 use crate::{Context, Error, Result};
 
@@ -38,7 +39,7 @@ pub async fn run(ctx: Context) {
     let claim_loop = Controller::new(claims, watcher::Config::default())
         .watches(pods, watcher::Config::default(), |pod| {
             let ns = pod.namespace().unwrap_or_default();
-            claim_names(&pod)
+            pod_claim_names(&pod)
                 .into_iter()
                 .map(move |c| ObjectRef::new(&c).within(&ns))
                 .collect::<Vec<_>>()
@@ -66,16 +67,6 @@ pub async fn run(ctx: Context) {
 fn error_policy<K>(_obj: Arc<K>, err: &Error, _ctx: Arc<Context>) -> Action {
     tracing::debug!(error = %err, "local-path reconcile failed");
     Action::requeue(Duration::from_secs(1))
-}
-
-/// The claims a pod's volumes name.
-pub fn claim_names(pod: &Pod) -> Vec<String> {
-    pod.spec
-        .iter()
-        .flat_map(|s| s.volumes.iter().flatten())
-        .filter_map(|v| v.persistent_volume_claim.as_ref())
-        .map(|c| c.claim_name.clone())
-        .collect()
 }
 
 /// The volume provisioned for `pvc` on `node` under `root`.
@@ -146,7 +137,7 @@ async fn choose_node(
         let mut consumers: Vec<&Pod> = pods
             .items
             .iter()
-            .filter(|p| claim_names(p).contains(&pvc.name_any()))
+            .filter(|p| pod_claim_names(p).contains(&pvc.name_any()))
             .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some())
             .collect();
         consumers.sort_by_key(|p| p.metadata.creation_timestamp.clone());
@@ -367,17 +358,5 @@ mod tests {
         );
         // It is a valid PersistentVolume.
         let _: PersistentVolume = serde_json::from_value(pv).unwrap();
-    }
-
-    #[test]
-    fn pods_name_their_claims() {
-        let pod: Pod = serde_json::from_value(json!({
-            "metadata": {"name": "p"},
-            "spec": {"containers": [], "volumes": [
-                {"name": "a", "persistentVolumeClaim": {"claimName": "data"}},
-                {"name": "b", "emptyDir": {}}]}
-        }))
-        .unwrap();
-        assert_eq!(claim_names(&pod), vec!["data"]);
     }
 }

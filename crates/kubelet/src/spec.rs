@@ -810,6 +810,10 @@ pub async fn prepare_volumes(
             dir
         } else if let Some(claim) = &v.persistent_volume_claim {
             sources.claim_path(&claim.claim_name).await?
+        } else if v.ephemeral.is_some() {
+            // A generic ephemeral volume is the claim `<pod>-<volume>` made for the pod.
+            let claim = format!("{}-{}", pod.metadata.name.as_deref().unwrap_or(""), v.name);
+            sources.claim_path(&claim).await?
         } else {
             // emptyDir, and volume sources this agent does not implement, get an empty directory.
             if v.empty_dir.is_none() {

@@ -1,6 +1,7 @@
 //! Persistent volumes end to end with real containers: the default `local-path` StorageClass,
 //! a claim that waits for its first consumer, provisioning and binding on the consumer's
-//! node, data that outlives the pod that wrote it, and the volume deleted with its claim.
+//! node, data that outlives the pod that wrote it, and the volume deleted with its claim; a
+//! generic ephemeral volume's claim made for its pod and deleted with it.
 //! Shares the host network namespace like `agent.rs` (its own pod /24; everything the agent
 //! made is removed on the way out).
 
@@ -107,5 +108,42 @@ fn claims_are_provisioned_on_first_use_and_keep_data() {
     eventually(WAIT, || {
         let out = c.kubectl(&["get", "pv", &pv_name]);
         (!out.status.success()).then_some(())
+    });
+
+    // A generic ephemeral volume: a claim `<pod>-<volume>` owned by the pod, provisioned on
+    // its node, mounted, and deleted with the pod (and its volume with it).
+    let pod = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "scratch"},
+        "spec": {"restartPolicy": "Never",
+                 "containers": [{"name": "c", "image": "busybox",
+                                 "command": ["sh", "-c", "echo scratch > /work/f && cat /work/f && sleep 3600"],
+                                 "volumeMounts": [{"name": "work", "mountPath": "/work"}]}],
+                 "volumes": [{"name": "work", "ephemeral": {"volumeClaimTemplate": {
+                     "metadata": {"labels": {"purpose": "scratch"}},
+                     "spec": {"accessModes": ["ReadWriteOnce"],
+                              "resources": {"requests": {"storage": "16Mi"}}}}}}]}
+    });
+    c.ok_stdin(&["apply", "-f", "-"], &pod.to_string());
+    c.ok(&[
+        "wait",
+        "--for=condition=Ready",
+        "pod/scratch",
+        "--timeout=90s",
+    ]);
+    assert_eq!(c.ok(&["logs", "scratch"]).trim(), "scratch");
+    let claim = c.json(&["get", "pvc", "scratch-work"]);
+    assert_eq!(claim["status"]["phase"], "Bound");
+    assert_eq!(claim["metadata"]["labels"]["purpose"], "scratch");
+    let owner = &claim["metadata"]["ownerReferences"][0];
+    assert_eq!(
+        (owner["kind"].as_str(), owner["name"].as_str()),
+        (Some("Pod"), Some("scratch"))
+    );
+    let pv_name = claim["spec"]["volumeName"].as_str().unwrap().to_string();
+    c.ok(&["delete", "pod", "scratch", "--grace-period=1"]);
+    eventually(WAIT, || {
+        let gone = !c.kubectl(&["get", "pvc", "scratch-work"]).status.success()
+            && !c.kubectl(&["get", "pv", &pv_name]).status.success();
+        gone.then_some(())
     });
 }

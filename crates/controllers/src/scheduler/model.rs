@@ -536,13 +536,7 @@ impl PodInfo {
                     }
                 })
                 .collect(),
-            claims: spec
-                .volumes
-                .iter()
-                .flatten()
-                .filter_map(|v| v.persistent_volume_claim.as_ref())
-                .map(|c| c.claim_name.clone())
-                .collect(),
+            claims: crate::ephemeral::pod_claim_names(pod),
             owner_uid: m
                 .owner_references
                 .iter()
