@@ -185,7 +185,7 @@ impl Algorithm {
         if n == 0 {
             return Err(FitError::default());
         }
-        if let Some(msg) = cluster.volumes.missing_claim(pod) {
+        if let Some(msg) = cluster.volumes.claim_problem(pod) {
             return Err(FitError::pre_filter(n, filters::kind::VOLUMES, msg));
         }
         let state = CycleState::new(cluster, pod);

@@ -1,5 +1,6 @@
 //! PersistentVolumeClaims as kube-scheduler's VolumeBinding plugin filters with them: a pod
-//! naming a claim that does not exist waits for it, and a claim bound to a volume pinned to
+//! naming a claim that does not exist (or is being deleted, or, for an ephemeral volume, was
+//! not made for the pod) waits for it to change, and a claim bound to a volume pinned to
 //! nodes (`spec.nodeAffinity`, as local volumes are) confines the pod to those nodes, since
 //! the data lives there. An unbound claim restricts nothing: its provisioner follows the pod
 //! (`WaitForFirstConsumer`).
@@ -16,11 +17,23 @@ pub const NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
 pub const PV_NOT_EXIST: &str =
     "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
 
-/// A claim: `namespace/name` and the volume it is bound to (empty while unbound).
+/// A claim: `namespace/name` and what the filters read of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClaimInfo {
     pub key: String,
+    pub state: ClaimState,
+}
+
+/// What the filters read of a claim.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClaimState {
+    /// The volume it is bound to (empty while unbound).
     pub volume_name: String,
+    /// It has a deletion timestamp.
+    pub deleting: bool,
+    /// Its controlling owner's UID (empty for none): an ephemeral volume's claim must be its
+    /// pod's.
+    pub owner_uid: String,
 }
 
 impl ClaimInfo {
@@ -32,11 +45,21 @@ impl ClaimInfo {
                 m.namespace.as_deref().unwrap_or_default(),
                 m.name.as_deref().unwrap_or_default()
             ),
-            volume_name: pvc
-                .spec
-                .as_ref()
-                .and_then(|s| s.volume_name.clone())
-                .unwrap_or_default(),
+            state: ClaimState {
+                volume_name: pvc
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.volume_name.clone())
+                    .unwrap_or_default(),
+                deleting: m.deletion_timestamp.is_some(),
+                owner_uid: m
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .find(|o| o.controller == Some(true))
+                    .map(|o| o.uid.clone())
+                    .unwrap_or_default(),
+            },
         }
     }
 }
@@ -70,16 +93,16 @@ impl VolumeInfo {
 /// then.
 #[derive(Default)]
 pub struct Volumes {
-    claims: HashMap<String, String>,
+    claims: HashMap<String, ClaimState>,
     volumes: HashMap<String, Option<Terms>>,
 }
 
 impl Volumes {
     pub fn apply_claim(&mut self, c: ClaimInfo) -> bool {
-        if self.claims.get(&c.key) == Some(&c.volume_name) {
+        if self.claims.get(&c.key) == Some(&c.state) {
             return false;
         }
-        self.claims.insert(c.key, c.volume_name);
+        self.claims.insert(c.key, c.state);
         true
     }
 
@@ -88,8 +111,8 @@ impl Volumes {
     }
 
     pub fn replace_claims(&mut self, all: Vec<ClaimInfo>) -> bool {
-        let claims: HashMap<String, String> =
-            all.into_iter().map(|c| (c.key, c.volume_name)).collect();
+        let claims: HashMap<String, ClaimState> =
+            all.into_iter().map(|c| (c.key, c.state)).collect();
         let changed = claims != self.claims;
         self.claims = claims;
         changed
@@ -115,17 +138,28 @@ impl Volumes {
         changed
     }
 
-    fn claim(&self, pod: &PodInfo, name: &str) -> Option<&String> {
+    fn claim(&self, pod: &PodInfo, name: &str) -> Option<&ClaimState> {
         self.claims.get(&format!("{}/{name}", pod.namespace))
     }
 
-    /// The PreFilter: upstream's message for the first of the pod's claims that does not
-    /// exist. No node can help; only the claim appearing can.
-    pub fn missing_claim(&self, pod: &PodInfo) -> Option<String> {
-        pod.claims
-            .iter()
-            .find(|c| self.claim(pod, c).is_none())
-            .map(|c| format!("persistentvolumeclaim \"{c}\" not found"))
+    /// The PreFilter: upstream's message for the first of the pod's claims that cannot be
+    /// used: missing, being deleted, or (an ephemeral volume's) not made for this pod. No node
+    /// can help; only a change to the claim can.
+    pub fn claim_problem(&self, pod: &PodInfo) -> Option<String> {
+        pod.claims.iter().find_map(|c| match self.claim(pod, c) {
+            None => Some(format!("persistentvolumeclaim \"{c}\" not found")),
+            Some(state) if state.deleting => {
+                Some(format!("persistentvolumeclaim \"{c}\" is being deleted"))
+            }
+            Some(state) if pod.ephemeral_claims.contains(c) && state.owner_uid != pod.uid => {
+                Some(format!(
+                    "PVC {ns}/{c} was not created for pod {ns}/{name} (pod is not owner)",
+                    ns = pod.namespace,
+                    name = pod.name
+                ))
+            }
+            Some(_) => None,
+        })
     }
 
     /// What the pod's bound claims require of a node; `None` when they require nothing.
@@ -134,6 +168,7 @@ impl Volumes {
             .claims
             .iter()
             .filter_map(|c| self.claim(pod, c))
+            .map(|state| &state.volume_name)
             .filter(|v| !v.is_empty())
             .filter_map(|v| match self.volumes.get(v) {
                 None => Some(Pinned::Missing),
@@ -224,7 +259,7 @@ mod tests {
         v.apply_claim(claim("data", Some("pv-1")));
         v.apply_volume(local_volume("pv-1", "n1"));
         let p = using(&["data"]);
-        assert_eq!(v.missing_claim(&p), None);
+        assert_eq!(v.claim_problem(&p), None);
         assert!(filter(&v, &p, &node("n1", "1", "1Gi", &[])).is_ok());
         let f = filter(&v, &p, &node("n2", "1", "1Gi", &[])).unwrap_err();
         assert_eq!(f.reasons, vec![NODE_CONFLICT]);
@@ -259,7 +294,7 @@ mod tests {
             required: None,
         });
         let p = using(&["fresh", "shared"]);
-        assert_eq!(v.missing_claim(&p), None);
+        assert_eq!(v.claim_problem(&p), None);
         assert!(v.bound(&p).is_none());
         assert!(v.bound(&pod("plain", "", "")).is_none());
     }
@@ -270,18 +305,57 @@ mod tests {
         v.apply_claim(claim("data", Some("pv-1")));
         let p = using(&["data", "logs"]);
         assert_eq!(
-            v.missing_claim(&p).as_deref(),
+            v.claim_problem(&p).as_deref(),
             Some("persistentvolumeclaim \"logs\" not found")
         );
         // Claims live in the pod's namespace.
         let mut elsewhere = using(&["data"]);
         elsewhere.namespace = "shop".into();
-        assert!(v.missing_claim(&elsewhere).is_some());
+        assert!(v.claim_problem(&elsewhere).is_some());
         // A claim bound to a volume not (yet) known fails every node.
         let f = filter(&v, &using(&["data"]), &node("n1", "1", "1Gi", &[])).unwrap_err();
         assert_eq!(f.reasons, vec![PV_NOT_EXIST]);
         assert!(v.apply_volume(local_volume("pv-1", "n1")));
         assert!(filter(&v, &using(&["data"]), &node("n1", "1", "1Gi", &[])).is_ok());
+    }
+
+    #[test]
+    fn claims_being_deleted_or_not_made_for_the_pod_wait() {
+        let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(json!({
+            "metadata": {"name": "web", "namespace": "default", "uid": "pod-uid"},
+            "spec": {"containers": [{"name": "c", "image": "x"}],
+                     "volumes": [{"name": "scratch", "ephemeral": {"volumeClaimTemplate": {
+                         "spec": {"accessModes": ["ReadWriteOnce"],
+                                  "resources": {"requests": {"storage": "1Mi"}}}}}}]}
+        }))
+        .unwrap();
+        let p = PodInfo::from_pod(&pod);
+        let mut v = Volumes::default();
+        assert_eq!(
+            v.claim_problem(&p).as_deref(),
+            Some("persistentvolumeclaim \"web-scratch\" not found")
+        );
+        let with_owner = |uid: &str, deleting: bool| {
+            let mut c = claim("web-scratch", None);
+            c.state.owner_uid = uid.into();
+            c.state.deleting = deleting;
+            c
+        };
+        v.apply_claim(with_owner("someone-else", false));
+        assert_eq!(
+            v.claim_problem(&p).as_deref(),
+            Some("PVC default/web-scratch was not created for pod default/web (pod is not owner)")
+        );
+        v.apply_claim(with_owner("pod-uid", true));
+        assert_eq!(
+            v.claim_problem(&p).as_deref(),
+            Some("persistentvolumeclaim \"web-scratch\" is being deleted")
+        );
+        v.apply_claim(with_owner("pod-uid", false));
+        assert_eq!(v.claim_problem(&p), None);
+        // A claim a pod names itself may have any owner.
+        v.apply_claim(claim("data", None));
+        assert_eq!(v.claim_problem(&using(&["data"])), None);
     }
 
     #[test]
