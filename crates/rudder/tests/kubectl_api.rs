@@ -770,6 +770,38 @@ fn errors_read_like_kubernetes() {
         "--from-literal=a=b",
     ]);
     assert!(err.contains("namespaces \"no-such-ns\" not found"), "{err}");
+
+    // A body over 3 MiB is refused whole, and nothing is stored.
+    let big = c.data_dir().join("big.txt");
+    std::fs::write(&big, "x".repeat(4 << 20)).unwrap();
+    let err = c.fails(&[
+        "create",
+        "configmap",
+        "big",
+        &format!("--from-file={}", big.display()),
+    ]);
+    assert!(err.contains("Request entity too large"), "{err}");
+    assert!(c.fails_quietly(&["get", "configmap", "big"]));
+
+    // Every request above is counted in the Prometheus metrics, by verb, resource and code.
+    let metrics = c.ok(&["get", "--raw", "/metrics"]);
+    let counted = |needle: &str| {
+        metrics
+            .lines()
+            .any(|l| l.starts_with("apiserver_request_total{") && l.contains(needle))
+    };
+    assert!(
+        counted("code=\"409\",resource=\"configmaps\",verb=\"POST\""),
+        "{metrics}"
+    );
+    assert!(
+        counted("code=\"413\",resource=\"configmaps\",verb=\"POST\""),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("apiserver_request_duration_seconds_bucket{"),
+        "{metrics}"
+    );
 }
 
 #[test]
