@@ -480,9 +480,12 @@ async fn gets(
 }
 
 /// Sequential lists of a namespace; returns the sample and the size of the last list body.
+/// Each list must hold the `expected` objects named `prefix…` (the namespace also holds its
+/// `kube-root-ca.crt`).
 async fn lists(
     client: &Client,
     namespace: &str,
+    prefix: &str,
     expected: usize,
     count: usize,
 ) -> Result<(Sample, usize)> {
@@ -498,7 +501,16 @@ async fn lists(
             sample.fail(reply.describe());
             continue;
         }
-        let items = reply.json()?["items"].as_array().map_or(0, Vec::len);
+        let items = reply.json()?["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| {
+                i["metadata"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .count();
         if items == expected {
             sample.latencies.push(reply.latency);
         } else {
@@ -819,7 +831,8 @@ async fn run(args: &Args) -> Result<()> {
     note_failures("filling bench-list", &filled);
     server.trace_memory();
     let cpu_before = server.cpu_time()?;
-    let (mut listed, list_bytes) = lists(&client, "bench-list", filled.ok(), plan.lists).await?;
+    let (mut listed, list_bytes) =
+        lists(&client, "bench-list", "item", filled.ok(), plan.lists).await?;
     let list_cpu = server.cpu_time()?.saturating_sub(cpu_before);
     rows.push(row(
         format!(
