@@ -196,6 +196,19 @@ impl Ctr {
     fn started(&self, c: &Container) -> bool {
         c.startup_probe.is_none() || self.startup.ok
     }
+
+    /// Whether the runtime last saw it running.
+    fn is_running(&self) -> bool {
+        self.observed
+            .as_ref()
+            .is_some_and(|o| o.state == api::ContainerState::ContainerRunning)
+    }
+
+    /// Shows the container waiting for `reason` and tries it again after `retry_in`.
+    fn hold(&mut self, reason: &str, message: String, retry_in: Duration) {
+        self.waiting = Some((reason.to_string(), message));
+        self.retry_at = Some(tokio::time::Instant::now() + retry_in);
+    }
 }
 
 struct Sandbox {
@@ -590,8 +603,7 @@ impl Worker {
             Ok(found) => found.is_some(),
             Err(e) => {
                 let ctr = self.containers.entry(name).or_default();
-                ctr.waiting = Some(("ErrImagePull".into(), e.to_string()));
-                ctr.retry_at = Some(tokio::time::Instant::now() + Duration::from_secs(2));
+                ctr.hold("ErrImagePull", e.to_string(), Duration::from_secs(2));
                 return;
             }
         };
@@ -615,8 +627,7 @@ impl Worker {
                 self.event(pod, Some(&name), true, "ErrImageNeverPull", msg.clone())
                     .await;
                 let ctr = self.containers.entry(name).or_default();
-                ctr.waiting = Some(("ErrImageNeverPull".into(), msg));
-                ctr.retry_at = Some(tokio::time::Instant::now() + INITIAL_BACKOFF);
+                ctr.hold("ErrImageNeverPull", msg, INITIAL_BACKOFF);
                 return;
             }
             ImageAction::Pull => {
@@ -656,8 +667,7 @@ impl Worker {
                         )
                         .await;
                         let ctr = self.containers.entry(name).or_default();
-                        ctr.waiting = Some(("ErrImagePull".into(), msg));
-                        ctr.retry_at = Some(tokio::time::Instant::now() + INITIAL_BACKOFF);
+                        ctr.hold("ErrImagePull", msg, INITIAL_BACKOFF);
                         return;
                     }
                 }
@@ -760,8 +770,7 @@ impl Worker {
                 self.event(pod, Some(&name), true, "Failed", format!("Error: {e}"))
                     .await;
                 let ctr = self.containers.entry(name).or_default();
-                ctr.waiting = Some(("CreateContainerConfigError".into(), e));
-                ctr.retry_at = Some(tokio::time::Instant::now() + Duration::from_secs(2));
+                ctr.hold("CreateContainerConfigError", e, Duration::from_secs(2));
                 return;
             }
         };
@@ -776,8 +785,7 @@ impl Worker {
                 self.event(pod, Some(&name), true, "Failed", format!("Error: {msg}"))
                     .await;
                 let ctr = self.containers.entry(name).or_default();
-                ctr.waiting = Some(("CreateContainerError".into(), msg));
-                ctr.retry_at = Some(tokio::time::Instant::now() + Duration::from_secs(2));
+                ctr.hold("CreateContainerError", msg, Duration::from_secs(2));
                 return;
             }
         };
@@ -1397,11 +1405,7 @@ impl Worker {
                 continue;
             };
             let Some(id) = ctr.id.clone() else { continue };
-            let running = ctr
-                .observed
-                .as_ref()
-                .is_some_and(|o| o.state == api::ContainerState::ContainerRunning);
-            if !running {
+            if !ctr.is_running() {
                 ctr.readiness.ok = false;
                 continue;
             }
@@ -1477,36 +1481,22 @@ impl Worker {
 
     /// Stops the running sidecars of a pod whose app containers are done, last one first (as
     /// upstream), each with the pod's grace period. Whether any was running.
-    async fn stop_sidecars(&mut self, pod: &Pod) -> bool {
-        let spec = pod.spec.clone().unwrap_or_default();
+    async fn stop_sidecars(&self, pod: &Pod) -> bool {
+        let Some(spec) = pod.spec.as_ref() else {
+            return false;
+        };
         let grace = spec.termination_grace_period_seconds.unwrap_or(30);
+        let pod_ip = self.sandbox.as_ref().and_then(|s| s.ip.as_deref());
         let mut stopped = false;
         for c in spec.init_containers.iter().flatten().rev() {
-            if !is_sidecar(c) {
-                continue;
-            }
-            let Some(ctr) = self.containers.get(&c.name) else {
+            let ctr = self.containers.get(&c.name).filter(|ctr| ctr.is_running());
+            let Some(id) = ctr.and_then(|ctr| ctr.id.as_deref()) else {
                 continue;
             };
-            let running = ctr
-                .observed
-                .as_ref()
-                .is_some_and(|o| o.state == api::ContainerState::ContainerRunning);
-            let Some(id) = ctr.id.clone().filter(|_| running) else {
-                continue;
-            };
-            self.event(
-                pod,
-                Some(&c.name),
-                false,
-                "Killing",
-                format!("Stopping container {}", c.name),
-            )
-            .await;
-            if let Err(e) = self.sh.runtime.stop_container(&id, grace).await {
-                tracing::warn!(error = %e, container = %c.name, "stopping a sidecar");
+            if is_sidecar(c) {
+                stop_gracefully(&self.sh, Some(pod), &c.name, id, true, pod_ip, grace).await;
+                stopped = true;
             }
-            stopped = true;
         }
         stopped
     }
@@ -1515,67 +1505,18 @@ impl Worker {
     /// sandbox, the pod's cgroups and its files.
     async fn teardown(&mut self, pod: Option<&Pod>, grace: i64) {
         self.observe().await;
+        let (sh, pod_ip) = (
+            &self.sh,
+            self.sandbox.as_ref().and_then(|s| s.ip.as_deref()),
+        );
         let mut stops = Vec::new();
         for (name, ctr) in &self.containers {
-            let Some(id) = ctr.id.clone() else { continue };
-            let running = ctr
-                .observed
-                .as_ref()
-                .is_some_and(|o| o.state == api::ContainerState::ContainerRunning);
-            if running {
-                if let Some(pod) = pod {
-                    self.event(
-                        pod,
-                        Some(name),
-                        false,
-                        "Killing",
-                        format!("Stopping container {name}"),
-                    )
-                    .await;
-                }
-            }
-            let rt = self.sh.runtime.clone();
-            let pre_stop = pod
-                .filter(|_| running)
-                .and_then(|p| p.spec.as_ref())
-                .and_then(|spec| {
-                    spec.init_containers
-                        .iter()
-                        .flatten()
-                        .chain(&spec.containers)
-                        .find(|c| &c.name == name)
-                })
-                .and_then(|c| {
-                    let hook = c.lifecycle.as_ref()?.pre_stop.clone()?;
-                    Some((c.clone(), hook))
-                });
-            let pod_ip = self.sandbox.as_ref().and_then(|s| s.ip.clone());
-            let (pod_copy, container_name) = (pod.cloned(), name.clone());
-            let sh = self.sh.clone();
+            let Some(id) = ctr.id.as_deref() else {
+                continue;
+            };
             stops.push(async move {
-                // The grace period covers the preStop hook and the stop; a hook that uses it
-                // up leaves the container two more seconds, as upstream.
-                let started = tokio::time::Instant::now();
-                let limit = Duration::from_secs(grace.max(0) as u64);
-                if let (Some((c, hook)), Some(pod)) = (pre_stop, &pod_copy) {
-                    let run = probes::run_hook(&hook, &rt, &id, &c, pod_ip.as_deref(), limit);
-                    let outcome = tokio::time::timeout(limit, run).await;
-                    let failure = match outcome {
-                        Ok(Ok(())) => None,
-                        Ok(Err(e)) => Some(e),
-                        Err(_) => Some(format!("PreStopHook did not finish within {grace}s")),
-                    };
-                    if let Some(e) = failure {
-                        let reference = pod_ref(pod, Some(&container_name));
-                        let note = format!("PreStopHook failed: {e}");
-                        sh.events
-                            .record(reference, true, "FailedPreStopHook", note)
-                            .await;
-                    }
-                }
-                let left = limit.saturating_sub(started.elapsed()).as_secs() as i64;
-                let _ = rt.stop_container(&id, left.max(2)).await;
-                let _ = rt.remove_container(&id).await;
+                stop_gracefully(sh, pod, name, id, ctr.is_running(), pod_ip, grace).await;
+                let _ = sh.runtime.remove_container(id).await;
             });
         }
         futures::future::join_all(stops).await;
@@ -1609,6 +1550,54 @@ impl Worker {
         self.containers.clear();
         remove_cgroup(&self.sh.cgroup_parent(&self.uid));
         let _ = std::fs::remove_dir_all(self.sh.pod_dir(&self.uid));
+    }
+}
+
+/// Stops one container as kubelet does: a running one gets a `Killing` event and its preStop
+/// hook (when the pod is still known), and the hook and the stop share the grace period; a
+/// hook that uses it up leaves the container two more seconds, as upstream.
+async fn stop_gracefully(
+    sh: &Shared,
+    pod: Option<&Pod>,
+    name: &str,
+    id: &str,
+    running: bool,
+    pod_ip: Option<&str>,
+    grace: i64,
+) {
+    let started = tokio::time::Instant::now();
+    let limit = Duration::from_secs(grace.max(0) as u64);
+    if let Some(pod) = pod.filter(|_| running) {
+        let note = format!("Stopping container {name}");
+        sh.events
+            .record(pod_ref(pod, Some(name)), false, "Killing", note)
+            .await;
+        let container = pod.spec.as_ref().and_then(|spec| {
+            spec.init_containers
+                .iter()
+                .flatten()
+                .chain(&spec.containers)
+                .find(|c| c.name == name)
+        });
+        let hook = container.and_then(|c| Some((c, c.lifecycle.as_ref()?.pre_stop.as_ref()?)));
+        if let Some((c, hook)) = hook {
+            let run = probes::run_hook(hook, &sh.runtime, id, c, pod_ip, limit);
+            let failure = match tokio::time::timeout(limit, run).await {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e),
+                Err(_) => Some(format!("PreStopHook did not finish within {grace}s")),
+            };
+            if let Some(e) = failure {
+                let note = format!("PreStopHook failed: {e}");
+                sh.events
+                    .record(pod_ref(pod, Some(name)), true, "FailedPreStopHook", note)
+                    .await;
+            }
+        }
+    }
+    let left = limit.saturating_sub(started.elapsed()).as_secs() as i64;
+    if let Err(e) = sh.runtime.stop_container(id, left.max(2)).await {
+        tracing::debug!(error = %e, container = %name, "stopping a container");
     }
 }
 
