@@ -21,18 +21,37 @@ pub fn claim_name(pod: &str, volume: &str) -> String {
     format!("{pod}-{volume}")
 }
 
+/// A claim one of a pod's volumes uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodClaim {
+    pub name: String,
+    /// Made for an ephemeral volume: usable only if the pod owns it.
+    pub ephemeral: bool,
+}
+
 /// Every claim a pod's volumes use: named ones and those of its ephemeral volumes.
-pub fn pod_claim_names(pod: &Pod) -> Vec<String> {
-    let name = pod.name_any();
+pub fn pod_claims(pod: &Pod) -> Vec<PodClaim> {
+    let pod_name = pod.name_any();
     pod.spec
         .iter()
         .flat_map(|s| s.volumes.iter().flatten())
         .filter_map(|v| match (&v.persistent_volume_claim, &v.ephemeral) {
-            (Some(c), _) => Some(c.claim_name.clone()),
-            (None, Some(_)) => Some(claim_name(&name, &v.name)),
+            (Some(c), _) => Some(PodClaim {
+                name: c.claim_name.clone(),
+                ephemeral: false,
+            }),
+            (None, Some(_)) => Some(PodClaim {
+                name: claim_name(&pod_name, &v.name),
+                ephemeral: true,
+            }),
             _ => None,
         })
         .collect()
+}
+
+/// The names of [`pod_claims`].
+pub fn pod_claim_names(pod: &Pod) -> Vec<String> {
+    pod_claims(pod).into_iter().map(|c| c.name).collect()
 }
 
 /// The claims a pod's ephemeral volumes need: each template's metadata and spec, named after
@@ -164,5 +183,7 @@ mod tests {
     #[test]
     fn pod_claims_include_ephemeral_ones() {
         assert_eq!(pod_claim_names(&pod()), ["web-scratch", "shared"]);
+        let ephemeral: Vec<bool> = pod_claims(&pod()).iter().map(|c| c.ephemeral).collect();
+        assert_eq!(ephemeral, [true, false]);
     }
 }

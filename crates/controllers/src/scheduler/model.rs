@@ -412,9 +412,7 @@ pub struct PodInfo {
     pub preferred_anti_affinity: Vec<WeightedTerm>,
     pub spread: Vec<SpreadConstraint>,
     /// The PersistentVolumeClaims its volumes use (in its namespace), ephemeral ones included.
-    pub claims: Vec<String>,
-    /// Those of `claims` made for its ephemeral volumes (they must be owned by the pod).
-    pub ephemeral_claims: Vec<String>,
+    pub claims: Vec<crate::ephemeral::PodClaim>,
     /// The controller owner's UID (ReplicaSet, StatefulSet, ...): replicas are spread.
     pub owner_uid: Option<String>,
     /// Creation time in milliseconds since the epoch.
@@ -538,14 +536,7 @@ impl PodInfo {
                     }
                 })
                 .collect(),
-            claims: crate::ephemeral::pod_claim_names(pod),
-            ephemeral_claims: spec
-                .volumes
-                .iter()
-                .flatten()
-                .filter(|v| v.ephemeral.is_some() && v.persistent_volume_claim.is_none())
-                .map(|v| crate::ephemeral::claim_name(&name, &v.name))
-                .collect(),
+            claims: crate::ephemeral::pod_claims(pod),
             owner_uid: m
                 .owner_references
                 .iter()

@@ -146,19 +146,20 @@ impl Volumes {
     /// used: missing, being deleted, or (an ephemeral volume's) not made for this pod. No node
     /// can help; only a change to the claim can.
     pub fn claim_problem(&self, pod: &PodInfo) -> Option<String> {
-        pod.claims.iter().find_map(|c| match self.claim(pod, c) {
-            None => Some(format!("persistentvolumeclaim \"{c}\" not found")),
-            Some(state) if state.deleting => {
-                Some(format!("persistentvolumeclaim \"{c}\" is being deleted"))
-            }
-            Some(state) if pod.ephemeral_claims.contains(c) && state.owner_uid != pod.uid => {
-                Some(format!(
+        pod.claims.iter().find_map(|claim| {
+            let c = &claim.name;
+            match self.claim(pod, c) {
+                None => Some(format!("persistentvolumeclaim \"{c}\" not found")),
+                Some(state) if state.deleting => {
+                    Some(format!("persistentvolumeclaim \"{c}\" is being deleted"))
+                }
+                Some(state) if claim.ephemeral && state.owner_uid != pod.uid => Some(format!(
                     "PVC {ns}/{c} was not created for pod {ns}/{name} (pod is not owner)",
                     ns = pod.namespace,
                     name = pod.name
-                ))
+                )),
+                Some(_) => None,
             }
-            Some(_) => None,
         })
     }
 
@@ -167,7 +168,7 @@ impl Volumes {
         let pinned: Vec<Pinned> = pod
             .claims
             .iter()
-            .filter_map(|c| self.claim(pod, c))
+            .filter_map(|c| self.claim(pod, &c.name))
             .map(|state| &state.volume_name)
             .filter(|v| !v.is_empty())
             .filter_map(|v| match self.volumes.get(v) {
