@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::authz::{self, Subject};
 use crate::error::{ApiError, ApiResult};
 use crate::request::ResourceRequest;
-use crate::tokens::ISSUER;
+use crate::token_request::requested_audiences;
 use crate::{ApiServer, User};
 
 fn invalid(res: &Resource, field: &str, value: &Value, detail: &str) -> ApiError {
@@ -75,7 +75,8 @@ fn validate_access_spec(res: &Resource, spec: &Value) -> ApiResult<()> {
     Ok(())
 }
 
-fn strings(v: &Value) -> Vec<String> {
+/// The strings of a JSON array (none for anything else).
+pub(crate) fn string_list(v: &Value) -> Vec<String> {
     v.as_array()
         .into_iter()
         .flatten()
@@ -132,7 +133,7 @@ impl ApiServer {
                         )));
                     }
                 }
-                let groups = strings(&spec["groups"]);
+                let groups = string_list(&spec["groups"]);
                 access_status(Subject {
                     user: spec["user"].as_str().unwrap_or_default(),
                     groups: &groups,
@@ -166,10 +167,7 @@ impl ApiServer {
                 }],
             ));
         }
-        let mut asked = strings(&spec["audiences"]);
-        if asked.is_empty() {
-            asked.push(ISSUER.to_string());
-        }
+        let asked = requested_audiences(spec);
         let asked_refs: Vec<&str> = asked.iter().map(String::as_str).collect();
         Ok(match self.authenticate_token(token, &asked_refs).await {
             Some((user, token_audiences)) => {

@@ -31,6 +31,16 @@ fn resource_request(plural: &str, namespace: &str) -> ResourceRequest {
     }
 }
 
+/// The audiences a TokenRequest or TokenReview names: `spec.audiences`, else this API server.
+pub(crate) fn requested_audiences(spec: &Value) -> Vec<String> {
+    let named = crate::reviews::string_list(&spec["audiences"]);
+    if named.is_empty() {
+        vec![ISSUER.to_string()]
+    } else {
+        named
+    }
+}
+
 impl ApiServer {
     pub(crate) async fn token_request(
         &self,
@@ -74,15 +84,7 @@ impl ApiServer {
                 format!("Invalid value: {expiration}: may not specify a duration larger than 2^32 seconds"),
             ));
         }
-        let mut audiences: Vec<String> = spec["audiences"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str().map(str::to_string))
-            .collect();
-        if audiences.is_empty() {
-            audiences.push(ISSUER.to_string());
-        }
+        let audiences = requested_audiences(spec);
         let bound = &spec["boundObjectRef"];
         let pod = match bound["kind"].as_str() {
             None | Some("") => None,
