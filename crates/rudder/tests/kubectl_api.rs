@@ -62,51 +62,13 @@ fn version_discovery_and_health() {
     }
 }
 
-/// A copy of the cluster's kubeconfig whose user is `user` (YAML flow style) instead of the
-/// admin client certificate.
-fn kubeconfig_with_user(c: &Cluster, file: &str, user: &str) -> std::path::PathBuf {
-    let kc = std::fs::read_to_string(c.kubeconfig()).unwrap();
-    let replaced: String = kc
-        .lines()
-        .filter(|l| !l.contains("client-certificate-data") && !l.contains("client-key-data"))
-        .map(|l| {
-            if l.trim() == "user:" {
-                format!("  user: {user}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let path = c.data_dir().join(file);
-    std::fs::write(&path, replaced).unwrap();
-    path
-}
-
-/// kubectl with another kubeconfig; (success, stdout, stderr).
-fn kubectl_as(c: &Cluster, kubeconfig: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(common::KUBECTL)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .args(args)
-        .env_remove("KUBECONFIG")
-        .env("HOME", c.data_dir())
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn unauthenticated_requests_are_refused() {
     let c = Cluster::start();
     // Same server and CA, no client certificate: a token the server does not know instead.
-    let anon = kubeconfig_with_user(&c, "anon.yaml", "{token: not-a-known-token}");
-    let (ok, _, err) = kubectl_as(&c, &anon, &["get", "pods"]);
-    assert!(!ok);
+    let out = c.kubectl_with_token("not-a-known-token", &["get", "pods"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("the server has asked for the client to provide credentials"),
         "{err}"
@@ -152,10 +114,9 @@ fn auth_can_i_whoami_and_reviews() {
     c.ok(&["create", "serviceaccount", "builder"]);
     let token = c.ok(&["create", "token", "builder"]);
     let token = token.trim();
-    let as_builder = kubeconfig_with_user(&c, "builder.yaml", &format!("{{token: {token}}}"));
-    let (ok, out, err) = kubectl_as(&c, &as_builder, &["auth", "whoami", "-o", "json"]);
-    assert!(ok, "{err}");
-    let me: Value = serde_json::from_str(&out).unwrap();
+    let out = c.kubectl_with_token(token, &["auth", "whoami", "-o", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let me: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         me["status"]["userInfo"]["username"],
         "system:serviceaccount:default:builder"

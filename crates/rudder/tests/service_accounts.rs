@@ -5,29 +5,11 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Output;
-
-use common::{AgentCleanup, Cluster, KUBECTL};
+use common::{AgentCleanup, Cluster};
 use serde_json::json;
 
 const NODE: &str = "rudder-sa-e2e";
 const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-/// kubectl authenticated by `token` alone (no client certificate).
-fn with_token(c: &Cluster, ca: &Path, token: &str, args: &[&str]) -> Output {
-    std::process::Command::new(KUBECTL)
-        .args(["--kubeconfig", "/dev/null"])
-        .arg(format!("--server=https://127.0.0.1:{}", c.port))
-        .arg(format!("--certificate-authority={}", ca.display()))
-        .arg(format!("--token={token}"))
-        .arg("--cache-dir")
-        .arg(c.data_dir().join("token-cache"))
-        .args(args)
-        .env_remove("KUBECONFIG")
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn service_account_tokens_authenticate_and_are_mounted() {
@@ -47,11 +29,11 @@ fn service_account_tokens_authenticate_and_are_mounted() {
     let token = c.ok(&["create", "token", "default", "--duration=1h"]);
     let token = token.trim();
     assert_eq!(token.split('.').count(), 3, "not a JWT: {token}");
-    let out = with_token(&c, &ca, token, &["get", "serviceaccounts", "-o", "name"]);
+    let out = c.kubectl_with_token(token, &["get", "serviceaccounts", "-o", "name"]);
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("serviceaccount/default"));
     let forged = format!("{token}x");
-    let out = with_token(&c, &ca, &forged, &["get", "pods"]);
+    let out = c.kubectl_with_token(&forged, &["get", "pods"]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("Unauthorized"),
@@ -117,7 +99,7 @@ fn service_account_tokens_authenticate_and_are_mounted() {
     assert_eq!(read("namespace"), "default");
     assert_eq!(read("ca.crt"), std::fs::read_to_string(&ca).unwrap());
     let pod_token = read("token");
-    let out = with_token(&c, &ca, &pod_token, &["get", "pod", "client", "-o", "name"]);
+    let out = c.kubectl_with_token(&pod_token, &["get", "pod", "client", "-o", "name"]);
     assert!(out.status.success(), "{out:?}");
     // In-cluster clients find the API through the `kubernetes` Service's variables.
     let env = c.ok(&["exec", "client", "--", "env"]);
@@ -146,6 +128,6 @@ fn service_account_tokens_authenticate_and_are_mounted() {
     common::eventually(std::time::Duration::from_secs(30), || {
         c.fails_quietly(&["get", "pod", "client"]).then_some(())
     });
-    let out = with_token(&c, &ca, &pod_token, &["get", "pods"]);
+    let out = c.kubectl_with_token(&pod_token, &["get", "pods"]);
     assert!(!out.status.success(), "a deleted pod's token still works");
 }

@@ -127,6 +127,25 @@ impl Cluster {
         cmd
     }
 
+    /// kubectl authenticated by a bearer `token` alone (no client certificate).
+    pub fn kubectl_with_token(&self, token: &str, args: &[&str]) -> Output {
+        Command::new(KUBECTL)
+            .args(["--kubeconfig", "/dev/null"])
+            .arg(format!("--server=https://127.0.0.1:{}", self.port))
+            .arg(format!(
+                "--certificate-authority={}",
+                self.data_dir().join("tls/ca.crt").display()
+            ))
+            .arg(format!("--token={token}"))
+            .arg("--cache-dir")
+            .arg(self.data_dir().join("token-cache"))
+            .args(args)
+            .env_remove("KUBECONFIG")
+            .env("HOME", self.data_dir())
+            .output()
+            .expect("run kubectl")
+    }
+
     pub fn kubectl(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run kubectl")
     }
