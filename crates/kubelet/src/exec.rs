@@ -82,10 +82,13 @@ where
     }
 }
 
-/// The runtime's streaming URL for an exec or attach; the runtime starts the command when a
-/// client connects to it.
-async fn runtime_url(shared: &Shared, prepared: Prepared) -> Result<String, String> {
-    let url = match prepared {
+/// The runtime's streaming URL for an exec or attach, and the streams asked for; the runtime
+/// starts the command when a client connects to the URL.
+async fn runtime_url(
+    shared: &Shared,
+    prepared: Prepared,
+) -> Result<(String, cri::stream::Streams), String> {
+    let (url, streams) = match prepared {
         Prepared::Exec {
             container_id,
             command,
@@ -99,7 +102,7 @@ async fn runtime_url(shared: &Shared, prepared: Prepared) -> Result<String, Stri
                 stdout: streams.stdout,
                 stderr: streams.stderr && !streams.tty,
             };
-            shared.runtime.exec(req).await
+            (shared.runtime.exec(req).await, streams)
         }
         Prepared::Attach {
             container_id,
@@ -112,20 +115,16 @@ async fn runtime_url(shared: &Shared, prepared: Prepared) -> Result<String, Stri
                 stdout: streams.stdout,
                 stderr: streams.stderr && !streams.tty,
             };
-            shared.runtime.attach(req).await
+            (shared.runtime.attach(req).await, streams)
         }
         Prepared::PortForward { .. } => return Err("not a remote command".into()),
     };
-    url.map_err(|e| e.to_string())
+    Ok((url.map_err(|e| e.to_string())?, streams))
 }
 
 /// Starts the command in the runtime and returns its streams.
 async fn start(shared: &Shared, prepared: Prepared) -> Result<cri::stream::RemoteCommand, String> {
-    let streams = match &prepared {
-        Prepared::Exec { streams, .. } | Prepared::Attach { streams, .. } => *streams,
-        Prepared::PortForward { .. } => return Err("not a remote command".into()),
-    };
-    let url = runtime_url(shared, prepared).await?;
+    let (url, streams) = runtime_url(shared, prepared).await?;
     let session = cri::stream::connect(&url, rc::SPDY_EXEC_V4)
         .await
         .map_err(|e| e.to_string())?;
@@ -144,7 +143,7 @@ pub(crate) async fn spdy_relay(
     offered: &[String],
     client: hyper::upgrade::OnUpgrade,
 ) -> Result<String, String> {
-    let url = runtime_url(shared, prepared).await?;
+    let (url, _) = runtime_url(shared, prepared).await?;
     let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
     let (mut runtime, chosen) = cri::stream::upgrade(&url, &offered)
         .await
