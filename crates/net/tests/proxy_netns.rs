@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use net::proxy::nft::Session;
 use net::proxy::{Proxier, ProxyConfig};
 use serde_json::json;
 
@@ -52,7 +53,10 @@ impl Drop for Lab {
 impl Lab {
     /// A node namespace with bridge `br0` at 198.18.0.1/24 and pods at .2, .3, …
     fn new(pods: usize) -> Lab {
-        let id = std::process::id();
+        // Tests run in parallel: each lab's namespaces get a number of their own.
+        static LABS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let lab_number = LABS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{}-{lab_number}", std::process::id());
         let mut lab = Lab {
             node: format!("rnode-{id}"),
             pods: Vec::new(),
@@ -328,4 +332,77 @@ async fn service_traffic_through_nftables() {
     );
     proxier.cleanup().await.expect("cleanup");
     assert_eq!(lab.table(), "");
+}
+
+/// The long-lived `nft -i` session: a transaction is all or nothing, a failure is reported
+/// (and ends the session), and removals work as well as additions.
+#[tokio::test(flavor = "current_thread")]
+async fn nft_session_commits_whole_transactions_and_reports_failures() {
+    let lab = Lab::new(0);
+    let t = format!("ip {TABLE}");
+    net::proxy::run_nft(
+        &lab.nft(),
+        &format!(
+            "add table {t}\nadd set {t} marker {{ type ipv4_addr ; }}\nadd map {t} m {{ type ipv4_addr : ipv4_addr ; }}\n"
+        ),
+    )
+    .await
+    .expect("setup");
+    let elements = || {
+        let out = Command::new("ip")
+            .args([
+                "netns", "exec", &lab.node, "nft", "list", "map", "ip", TABLE, "m",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    let mut session = Session::start(&lab.nft(), TABLE, "marker").expect("start nft -i");
+    session
+        .apply(&format!(
+            "add element {t} m {{ 198.19.0.1 : 198.18.0.2 }}\nadd element {t} m {{ 198.19.0.2 : 198.18.0.3 }}\n"
+        ))
+        .await
+        .expect("add");
+    // Replacing a value is a removal and an addition in one transaction; repeated, so the
+    // session is seen to stay usable after removals.
+    for last in 4..8 {
+        session
+            .apply(&format!(
+                "delete element {t} m {{ 198.19.0.1 }}\nadd element {t} m {{ 198.19.0.1 : 198.18.0.{last} }}\n"
+            ))
+            .await
+            .expect("replace");
+    }
+    assert!(
+        elements().contains("198.19.0.1 : 198.18.0.7"),
+        "{}",
+        elements()
+    );
+
+    // The second command fails (no such element): the first is not applied either.
+    let err = session
+        .apply(&format!(
+            "add element {t} m {{ 198.19.0.9 : 198.18.0.9 }}\ndelete element {t} m {{ 198.19.0.99 }}\n"
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.contains("No such file or directory"), "{err}");
+    assert!(!elements().contains("198.19.0.9 "), "{}", elements());
+    drop(session);
+
+    // A session whose marker set is gone reports that instead of waiting.
+    let mut session = Session::start(&lab.nft(), TABLE, "no-such-set").expect("start nft -i");
+    let err = session
+        .apply(&format!(
+            "add element {t} m {{ 198.19.0.3 : 198.18.0.3 }}\n"
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.contains("nft failed"), "{err}");
+
+    net::proxy::run_nft(&lab.nft(), &format!("delete table {t}\n"))
+        .await
+        .expect("cleanup");
 }

@@ -5,10 +5,10 @@
 //! table on the first sync and after a failure). [`run`] feeds it from API watches.
 
 pub mod model;
+pub mod nft;
 pub mod rules;
 
 use std::collections::{BTreeSet, HashMap};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -17,8 +17,9 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::runtime::watcher::{self, Event};
 use kube::runtime::WatchStreamExt;
 use kube::{Api, Resource};
-use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
+
+pub use nft::run_nft;
 
 use rules::{Fragment, RuleConfig, Transaction};
 
@@ -82,7 +83,14 @@ pub struct Proxier {
     shared: BTreeSet<String>,
     dirty: BTreeSet<Key>,
     needs_full_sync: bool,
+    /// The `nft -i` that incremental transactions go to; started on first use, dropped
+    /// after a failure.
+    session: Option<nft::Session>,
 }
+
+/// Incremental scripts longer than this go to a one-shot `nft -f` rather than the session's
+/// single input line (only relists and large bursts of changes make them).
+const SESSION_SCRIPT_LIMIT: usize = 256 * 1024;
 
 impl Proxier {
     pub fn new(config: ProxyConfig) -> Proxier {
@@ -96,6 +104,7 @@ impl Proxier {
             shared: BTreeSet::new(),
             dirty: BTreeSet::new(),
             needs_full_sync: true,
+            session: None,
         }
     }
 
@@ -249,7 +258,7 @@ impl Proxier {
         if !tx.is_empty() {
             let script = tx.render(&self.config.table);
             stats.commands = script.lines().count();
-            if let Err(e) = self.run_nft(&script).await {
+            if let Err(e) = self.apply_incremental(&script).await {
                 self.needs_full_sync = true;
                 return Err(e);
             }
@@ -284,39 +293,26 @@ impl Proxier {
     async fn run_nft(&self, script: &str) -> Result<(), String> {
         run_nft(&self.config.nft, script).await
     }
-}
 
-/// Runs `nft -f -` with `script` on standard input.
-pub async fn run_nft(nft: &[String], script: &str) -> Result<(), String> {
-    let (program, args) = nft
-        .split_first()
-        .ok_or_else(|| "no nft command configured".to_string())?;
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .args(["-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("starting {program}: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(script.as_bytes())
-            .await
-            .map_err(|e| format!("writing to nft: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .await
-        .map_err(|e| format!("waiting for nft: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "nft failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+    /// Commits an incremental script through the session (started if need be), or through
+    /// a one-shot `nft` when it is large. A failed session is dropped.
+    async fn apply_incremental(&mut self, script: &str) -> Result<(), String> {
+        if script.len() > SESSION_SCRIPT_LIMIT {
+            return self.run_nft(script).await;
+        }
+        let session = match &mut self.session {
+            Some(session) => session,
+            none => none.insert(nft::Session::start(
+                &self.config.nft,
+                &self.config.table,
+                rules::MARKER_SET,
+            )?),
+        };
+        let result = session.apply(script).await;
+        if result.is_err() {
+            self.session = None;
+        }
+        result
     }
 }
 
