@@ -321,6 +321,25 @@ async fn service_traffic_through_nftables() {
     );
     proxier.delete_service("default", "local");
 
+    // A node without a local endpoint for an externalTrafficPolicy: Local node port still
+    // serves pods and itself through it, over every endpoint (kube-proxy's short-circuit);
+    // the endpoint reaching itself that way is masqueraded too.
+    let mut remote = service("remote", "198.19.0.24", Some(30082));
+    remote.spec.as_mut().unwrap().external_traffic_policy = Some("Local".into());
+    proxier.set_service(remote);
+    let mut elsewhere = slice("remote", &[Lab::pod_ip(2)]);
+    elsewhere.endpoints[0].node_name = Some("other-node".into());
+    proxier.set_slice(elsewhere);
+    proxier.sync().await.expect("sync");
+    for from in [Some(0), None, Some(2)] {
+        assert_eq!(
+            lab.get(from, "http://198.18.0.1:30082/").as_deref(),
+            Ok("pod2"),
+            "from {from:?}"
+        );
+    }
+    proxier.delete_service("default", "remote");
+
     // Deleting a Service removes its chains and elements; nothing else is left behind.
     proxier.delete_service("default", "empty");
     proxier.delete_service("default", "web");

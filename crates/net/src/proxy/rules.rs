@@ -14,7 +14,12 @@
 //!   its Service is masqueraded in `nat-postrouting` (with other marked packets);
 //!   `hairpin-nodeports` holds `endpoint . protocol . node port` for node ports with
 //!   `externalTrafficPolicy: Local`, whose traffic is otherwise not masqueraded: an endpoint
-//!   connecting to its own node port is.
+//!   connecting to its own node port is;
+//! - addresses and node ports with `externalTrafficPolicy: Local` also have an entry in
+//!   `short-circuit-ips`/`short-circuit-nodeports`, looked up first for connections from pods
+//!   (the cluster CIDR) and from the node itself: those go to every endpoint through
+//!   `sc-N`/`sc-np-N` and the `short-circuit-*` slot maps, as kube-proxy does, instead of
+//!   being dropped on a node without a local endpoint.
 //!
 //! Anonymous sets are avoided on purpose: the kernel names each one by scanning the others,
 //! which makes thousands of them quadratic. Only Services with `sessionAffinity: ClientIP` get
@@ -105,6 +110,8 @@ const NO_ENDPOINT_SERVICES: &str = "no-endpoint-services";
 const NO_ENDPOINT_NODEPORTS: &str = "no-endpoint-nodeports";
 const HAIRPIN: &str = "hairpin";
 const HAIRPIN_NODEPORTS: &str = "hairpin-nodeports";
+const SHORT_CIRCUIT_IPS: &str = "short-circuit-ips";
+const SHORT_CIRCUIT_NODEPORTS: &str = "short-circuit-nodeports";
 const REJECT: &str = "goto reject-chain";
 /// An empty set every table has: listing it tells a session's caller that the transaction
 /// before it is done. Listing anything that refers to the big maps would make nft fetch
@@ -114,15 +121,23 @@ const PROTOCOLS: [Protocol; 3] = [Protocol::Tcp, Protocol::Udp, Protocol::Sctp];
 
 /// The slot map of a protocol, keyed by destination address and port or by node port. One
 /// map per protocol, so that each names its port as `tcp dport` (…): nft fails to read back
-/// rules that mix a protocol-less `th dport` key with a protocol match.
-fn endpoint_map(node_port: bool, protocol: Protocol) -> &'static str {
-    match (node_port, protocol) {
-        (false, Protocol::Tcp) => "cluster-endpoints-tcp",
-        (false, Protocol::Udp) => "cluster-endpoints-udp",
-        (false, Protocol::Sctp) => "cluster-endpoints-sctp",
-        (true, Protocol::Tcp) => "nodeport-endpoints-tcp",
-        (true, Protocol::Udp) => "nodeport-endpoints-udp",
-        (true, Protocol::Sctp) => "nodeport-endpoints-sctp",
+/// rules that mix a protocol-less `th dport` key with a protocol match. Short-circuited
+/// traffic has maps of its own: its keys are also those of the local-only slots.
+fn endpoint_map(path: Path, node_port: bool, protocol: Protocol) -> &'static str {
+    let short_circuit = path == Path::ShortCircuit;
+    match (short_circuit, node_port, protocol) {
+        (false, false, Protocol::Tcp) => "cluster-endpoints-tcp",
+        (false, false, Protocol::Udp) => "cluster-endpoints-udp",
+        (false, false, Protocol::Sctp) => "cluster-endpoints-sctp",
+        (false, true, Protocol::Tcp) => "nodeport-endpoints-tcp",
+        (false, true, Protocol::Udp) => "nodeport-endpoints-udp",
+        (false, true, Protocol::Sctp) => "nodeport-endpoints-sctp",
+        (true, false, Protocol::Tcp) => "short-circuit-endpoints-tcp",
+        (true, false, Protocol::Udp) => "short-circuit-endpoints-udp",
+        (true, false, Protocol::Sctp) => "short-circuit-endpoints-sctp",
+        (true, true, Protocol::Tcp) => "short-circuit-nodeport-endpoints-tcp",
+        (true, true, Protocol::Udp) => "short-circuit-nodeport-endpoints-udp",
+        (true, true, Protocol::Sctp) => "short-circuit-nodeport-endpoints-sctp",
     }
 }
 
@@ -148,6 +163,11 @@ enum Path {
     External,
     /// With `externalTrafficPolicy: Local`: keep the client address.
     ExternalLocal,
+    /// To an external IP or node port with `externalTrafficPolicy: Local`, from a pod or
+    /// from the node itself: every endpoint, as for a cluster IP (kube-proxy's
+    /// short-circuit), so that a node without a local endpoint does not drop it; the node's
+    /// own connections are masqueraded.
+    ShortCircuit,
 }
 
 impl Path {
@@ -159,6 +179,7 @@ impl Path {
                 .map(|cidr| format!("ip saddr != {cidr} jump mark-for-masquerade")),
             Path::External => Some("jump mark-for-masquerade".into()),
             Path::ExternalLocal => None,
+            Path::ShortCircuit => Some("fib saddr type local jump mark-for-masquerade".into()),
         }
     }
 }
@@ -172,9 +193,11 @@ fn balancer(path: Path, node_port: bool, n: usize, config: &RuleConfig) -> Chain
         (Path::ExternalLocal, false) => "ext-local",
         (Path::External, true) => "np",
         (Path::ExternalLocal, true) => "np-local",
+        (Path::ShortCircuit, false) => "sc",
+        (Path::ShortCircuit, true) => "sc-np",
     };
     let mut rules: Vec<String> = path.masquerade_rule(config).into_iter().collect();
-    if path == Path::ExternalLocal && node_port {
+    if node_port && matches!(path, Path::ExternalLocal | Path::ShortCircuit) {
         rules.push(format!(
             "ip saddr . meta l4proto . th dport @{HAIRPIN_NODEPORTS} jump mark-for-masquerade"
         ));
@@ -186,7 +209,7 @@ fn balancer(path: Path, node_port: bool, n: usize, config: &RuleConfig) -> Chain
         } else {
             format!("ip daddr . {port}")
         };
-        let map = endpoint_map(node_port, p);
+        let map = endpoint_map(path, node_port, p);
         rules.push(format!(
             "dnat ip to {key} . numgen random mod {n} map @{map}"
         ));
@@ -213,6 +236,7 @@ fn affinity_chain(
         Path::Cluster => "svc",
         Path::External => "ext",
         Path::ExternalLocal => "ext-local",
+        Path::ShortCircuit => "sc",
     };
     let name = format!("{prefix}-{}", port_id(sp));
     let mut rules: Vec<String> = path.masquerade_rule(config).into_iter().collect();
@@ -293,7 +317,7 @@ fn route(
     f.add_shared(chain);
     slots(
         f,
-        endpoint_map(node_port, sp.name.protocol),
+        endpoint_map(path, node_port, sp.name.protocol),
         slot_key,
         endpoints,
     );
@@ -339,8 +363,22 @@ fn add_port(sp: &ServicePort, config: &RuleConfig, f: &mut Fragment) {
         }
         let slot_key = format!("{ip} . {}", sp.port);
         let verdict = route(sp, path, false, endpoints, &slot_key, config, f);
-        f.element(SERVICE_IPS, key, verdict, &comment);
-        for e in endpoints {
+        f.element(SERVICE_IPS, key.clone(), verdict, &comment);
+        let mut hairpins = endpoints.iter();
+        if path == Path::ExternalLocal {
+            let verdict = route(
+                sp,
+                Path::ShortCircuit,
+                false,
+                &sp.endpoints,
+                &slot_key,
+                config,
+                f,
+            );
+            f.element(SHORT_CIRCUIT_IPS, key, verdict, &comment);
+            hairpins = sp.endpoints.iter();
+        }
+        for e in hairpins {
             f.element(
                 HAIRPIN,
                 format!("{ip} . {} . {}", e.ip, e.ip),
@@ -356,9 +394,20 @@ fn add_port(sp: &ServicePort, config: &RuleConfig, f: &mut Fragment) {
         } else {
             let slot_key = node_port.to_string();
             let verdict = route(sp, external_path, true, &external, &slot_key, config, f);
-            f.element(SERVICE_NODEPORTS, key, verdict, &comment);
+            f.element(SERVICE_NODEPORTS, key.clone(), verdict, &comment);
             if external_path == Path::ExternalLocal {
-                for e in &external {
+                let verdict = route(
+                    sp,
+                    Path::ShortCircuit,
+                    true,
+                    &sp.endpoints,
+                    &slot_key,
+                    config,
+                    f,
+                );
+                f.element(SHORT_CIRCUIT_NODEPORTS, key, verdict, &comment);
+                // Every endpoint: pods reach the node port through the short-circuit.
+                for e in &sp.endpoints {
                     f.element(
                         HAIRPIN_NODEPORTS,
                         format!("{} . {proto} . {node_port}", e.ip),
@@ -379,6 +428,8 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         format!("add map {t} {SERVICE_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
         format!("add map {t} {NO_ENDPOINT_SERVICES} {{ type ipv4_addr . inet_proto . inet_service : verdict ; }}"),
         format!("add map {t} {NO_ENDPOINT_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
+        format!("add map {t} {SHORT_CIRCUIT_IPS} {{ type ipv4_addr . inet_proto . inet_service : verdict ; }}"),
+        format!("add map {t} {SHORT_CIRCUIT_NODEPORTS} {{ type inet_proto . inet_service : verdict ; }}"),
         format!("add set {t} {HAIRPIN} {{ typeof ct original ip daddr . ip saddr . ip daddr ; }}"),
         format!("add set {t} {HAIRPIN_NODEPORTS} {{ type ipv4_addr . inet_proto . inet_service ; }}"),
         format!("add set {t} {MARKER_SET} {{ type ipv4_addr ; }}"),
@@ -390,6 +441,24 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
         format!("add chain {t} mark-for-masquerade"),
         format!("add rule {t} mark-for-masquerade meta mark set meta mark | {MASQUERADE_MARK:#x}"),
         format!("add chain {t} services"),
+    ];
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    // Pods and the node itself reach `externalTrafficPolicy: Local` addresses through every
+    // endpoint (`Path::ShortCircuit`); everyone else takes the maps below.
+    let mut short_circuit_sources = vec!["fib saddr type local".to_string()];
+    if let Some(cidr) = &config.cluster_cidr {
+        short_circuit_sources.insert(0, format!("ip saddr {cidr}"));
+    }
+    for source in short_circuit_sources {
+        out.push_str(&format!(
+            "add rule {t} services {source} ip daddr . meta l4proto . th dport vmap @{SHORT_CIRCUIT_IPS}\n\
+             add rule {t} services {source} fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @{SHORT_CIRCUIT_NODEPORTS}\n"
+        ));
+    }
+    let lines = [
         format!("add rule {t} services ip daddr . meta l4proto . th dport vmap @{SERVICE_IPS}"),
         format!("add rule {t} services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @{SERVICE_NODEPORTS}"),
         format!("add chain {t} nat-prerouting {{ type nat hook prerouting priority dstnat ; policy accept ; }}"),
@@ -415,13 +484,18 @@ fn skeleton(config: &RuleConfig, out: &mut String) {
     }
     for p in PROTOCOLS {
         let port = format!("{} dport", p.nft());
-        for node_port in [false, true] {
+        for (path, node_port) in [
+            (Path::Cluster, false),
+            (Path::Cluster, true),
+            (Path::ShortCircuit, false),
+            (Path::ShortCircuit, true),
+        ] {
             let key = if node_port {
                 port.clone()
             } else {
                 format!("ip daddr . {port}")
             };
-            let map = endpoint_map(node_port, p);
+            let map = endpoint_map(path, node_port, p);
             out.push_str(&format!(
                 "add map {t} {map} {{ typeof {key} . numgen random mod 1 : ip daddr . {port} ; }}\n"
             ));

@@ -144,9 +144,14 @@ fn node_ports_and_external_ips_masquerade_unless_external_policy_is_local() {
         np.rules[1..].iter().all(|r| !r.contains("masquerade")),
         "{np:?}"
     );
+    // Every endpoint, the remote one too: pods reach the node port through the
+    // short-circuit, whose chain checks the same set.
     assert_eq!(
         elements(&f, "hairpin-nodeports"),
-        vec![kv("198.18.0.5 . tcp . 30080", "")]
+        vec![
+            kv("198.18.0.5 . tcp . 30080", ""),
+            kv("198.18.0.6 . tcp . 30080", "")
+        ]
     );
 
     // Local policy with no endpoint on this node drops.
@@ -156,6 +161,66 @@ fn node_ports_and_external_ips_masquerade_unless_external_policy_is_local() {
         elements(&f, "service-nodeports"),
         vec![kv("tcp . 30080", "drop")]
     );
+}
+
+#[test]
+fn pods_and_the_node_reach_external_local_addresses_through_every_endpoint() {
+    let mut sp = port(&[(6, false), (7, false)]);
+    sp.node_port = Some(30080);
+    sp.external_ips = vec![Ipv4Addr::new(198, 18, 250, 1)];
+    sp.external_local = true;
+    let f = fragment(&[sp], &config());
+    // From outside, this node has no endpoint: dropped, as upstream.
+    assert_eq!(
+        elements(&f, "service-nodeports"),
+        vec![kv("tcp . 30080", "drop")]
+    );
+    assert!(elements(&f, "service-ips").contains(&kv("198.18.250.1 . tcp . 80", "drop")));
+    // From pods and from the node: both endpoints, as for a cluster IP.
+    assert_eq!(
+        elements(&f, "short-circuit-nodeports"),
+        vec![kv("tcp . 30080", "goto sc-np-2")]
+    );
+    assert_eq!(
+        elements(&f, "short-circuit-ips"),
+        vec![kv("198.18.250.1 . tcp . 80", "goto sc-2")]
+    );
+    assert_eq!(
+        elements(&f, "short-circuit-nodeport-endpoints-tcp"),
+        vec![
+            kv("30080 . 0", "198.18.0.6 . 8080"),
+            kv("30080 . 1", "198.18.0.7 . 8080"),
+        ]
+    );
+    assert_eq!(elements(&f, "short-circuit-endpoints-tcp").len(), 2);
+    // Pods keep their address; the node's own connections and hairpins are masqueraded.
+    let sc = f.shared.iter().find(|c| c.name == "sc-np-2").unwrap();
+    assert_eq!(sc.rules[0], "fib saddr type local jump mark-for-masquerade");
+    assert_eq!(
+        sc.rules[1],
+        "ip saddr . meta l4proto . th dport @hairpin-nodeports jump mark-for-masquerade"
+    );
+    assert!(sc.rules[2].ends_with("numgen random mod 2 map @short-circuit-nodeport-endpoints-tcp"));
+    assert_eq!(elements(&f, "hairpin-nodeports").len(), 2);
+    assert!(elements(&f, "hairpin").contains(&kv("198.18.250.1 . 198.18.0.7 . 198.18.0.7", "")));
+
+    // The skeleton sends pods (by the cluster CIDR) and the node to those maps first.
+    let mut shared = BTreeSet::new();
+    let script = full_sync(&config(), [&f], &mut shared);
+    let services: Vec<&str> = script
+        .lines()
+        .filter(|l| l.starts_with("add rule ip rudder-t services "))
+        .collect();
+    assert_eq!(services.len(), 6, "{services:#?}");
+    assert!(
+        services[0].contains("ip saddr 198.18.0.0/16 ip daddr")
+            && services[0].ends_with("@short-circuit-ips")
+    );
+    assert!(
+        services[3].contains("fib saddr type local fib daddr type local")
+            && services[3].ends_with("@short-circuit-nodeports")
+    );
+    assert!(services[4].ends_with("vmap @service-ips"));
 }
 
 #[test]
