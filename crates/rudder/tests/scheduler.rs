@@ -545,3 +545,63 @@ fn preemption_between_priority_classes() {
         "{events:?}"
     );
 }
+
+/// A claim of an `Immediate` class is provisioned before any pod uses it, and its pods follow
+/// its volume; a claim that must be bound first and is not (no class, nothing to bind it)
+/// keeps its pods pending with kube-scheduler's message.
+#[test]
+fn claims_of_immediate_classes_bind_before_their_pods_schedule() {
+    let c = start();
+    add_node(&c, "n1", "2", &[], &[]);
+    add_node(&c, "n2", "2", &[], &[]);
+    apply(
+        &c,
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+               "metadata": {"name": "fast"}, "provisioner": "rudder.io/local-path",
+               "volumeBindingMode": "Immediate"}),
+    );
+    let claim = |name: &str, class: &str| {
+        json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+               "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class,
+                        "resources": {"requests": {"storage": "1Mi"}}}})
+    };
+    let using = |name: &str, claim: &str| {
+        pod(
+            name,
+            "100m",
+            json!({}),
+            json!({"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]}),
+        )
+    };
+
+    apply(&c, claim("early", "fast"));
+    let volume = eventually(WAIT, || {
+        let pvc = c.json(&["get", "pvc", "early"]);
+        (pvc["status"]["phase"] == "Bound").then(|| pvc["spec"]["volumeName"].clone())
+    });
+    let pv = c.json(&["get", "pv", volume.as_str().unwrap()]);
+    let volume_node = pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]
+        ["matchExpressions"][0]["values"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    apply(&c, using("uses-early", "early"));
+    assert_eq!(wait_bound(&c, "uses-early"), volume_node);
+
+    apply(&c, claim("static", ""));
+    apply(&c, using("uses-static", "static"));
+    let (reason, message) = wait_unschedulable(&c, "uses-static");
+    assert_eq!(reason, "Unschedulable");
+    assert_eq!(
+        message,
+        "0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims. \
+         preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+    );
+    assert!(
+        events_of(&c, "uses-static")
+            .iter()
+            .any(|e| e.starts_with("FailedScheduling default-scheduler 0/2 nodes")),
+        "{:?}",
+        events_of(&c, "uses-static")
+    );
+}

@@ -1,8 +1,8 @@
 //! The scheduler (`default-scheduler`): assigns pending pods to nodes with kube-scheduler's
 //! semantics.
 //!
-//! Informers for nodes, pods, PriorityClasses, namespaces, PersistentVolumeClaims and
-//! PersistentVolumes feed one loop that owns all state: the cache of nodes with the pods on
+//! Informers for nodes, pods, PriorityClasses, namespaces, PersistentVolumeClaims,
+//! PersistentVolumes and StorageClasses feed one loop that owns all state: the cache of nodes with the pods on
 //! them, and of claims and volumes ([`cache`]), and the scheduling queue ([`queue`]). The
 //! loop takes pods from the queue by priority, runs the filters and scores ([`algorithm`])
 //! against the cache, assumes the pod onto the chosen node at once (so the next pod sees it)
@@ -36,6 +36,7 @@ use k8s_openapi::api::core::v1::{
     Binding, Namespace, ObjectReference, PersistentVolume, PersistentVolumeClaim, Pod,
 };
 use k8s_openapi::api::scheduling::v1::PriorityClass;
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
@@ -52,7 +53,7 @@ use cache::{Cluster, NodeChange};
 use filters::kind;
 use model::{Labels, NodeData, PodInfo, DEFAULT_SCHEDULER};
 use queue::Queue;
-use volumes::{ClaimInfo, VolumeInfo};
+use volumes::{ClaimInfo, StorageClassInfo, VolumeInfo};
 
 /// Bindings in flight at once.
 const MAX_BINDINGS_IN_FLIGHT: usize = 64;
@@ -107,6 +108,7 @@ enum Msg {
     Namespace(Update<(String, Labels)>),
     Claim(Update<ClaimInfo>),
     Volume(Update<VolumeInfo>),
+    StorageClass(Update<StorageClassInfo>),
     Bound {
         key: String,
         outcome: BindOutcome,
@@ -121,7 +123,8 @@ const SYNCED_CLASSES: u8 = 4;
 const SYNCED_NAMESPACES: u8 = 8;
 const SYNCED_CLAIMS: u8 = 16;
 const SYNCED_VOLUMES: u8 = 32;
-const SYNCED_ALL: u8 = 63;
+const SYNCED_STORAGE_CLASSES: u8 = 64;
+const SYNCED_ALL: u8 = 127;
 
 pub async fn run(ctx: Context) {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -162,10 +165,16 @@ pub async fn run(ctx: Context) {
         Msg::Claim,
     );
     inform(
-        Api::<PersistentVolume>::all(client),
+        Api::<PersistentVolume>::all(client.clone()),
         tx.clone(),
         VolumeInfo::from_volume,
         Msg::Volume,
+    );
+    inform(
+        Api::<StorageClass>::all(client),
+        tx.clone(),
+        StorageClassInfo::from_class,
+        Msg::StorageClass,
     );
     let events = Events::start(&ctx);
     let scheduler = Scheduler {
@@ -434,6 +443,7 @@ impl Scheduler {
             },
             Msg::Claim(u) => self.on_claims(u),
             Msg::Volume(u) => self.on_volumes(u),
+            Msg::StorageClass(u) => self.on_storage_classes(u),
             Msg::Bound {
                 key,
                 outcome,
@@ -495,6 +505,21 @@ impl Scheduler {
             Update::Synced(all) => {
                 self.synced |= SYNCED_VOLUMES;
                 v.replace_volumes(all)
+            }
+        };
+        if changed {
+            self.pending_moves |= kind::VOLUMES;
+        }
+    }
+
+    fn on_storage_classes(&mut self, u: Update<StorageClassInfo>) {
+        let v = &mut self.cluster.volumes;
+        let changed = match u {
+            Update::Apply(c) => v.apply_class(c),
+            Update::Delete(name) => v.remove_class(&name),
+            Update::Synced(all) => {
+                self.synced |= SYNCED_STORAGE_CLASSES;
+                v.replace_classes(all)
             }
         };
         if changed {

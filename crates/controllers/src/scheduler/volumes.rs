@@ -2,13 +2,15 @@
 //! naming a claim that does not exist (or is being deleted, or, for an ephemeral volume, was
 //! not made for the pod) waits for it to change, and a claim bound to a volume pinned to
 //! nodes (`spec.nodeAffinity`, as local volumes are) confines the pod to those nodes, since
-//! the data lives there. An unbound claim restricts nothing: its provisioner follows the pod
-//! (`WaitForFirstConsumer`).
+//! the data lives there. An unbound claim of a `WaitForFirstConsumer` class restricts
+//! nothing: its provisioner follows the pod. Any other unbound claim (an `Immediate` class,
+//! no class, or a class not known) keeps the pod waiting until it is bound, as upstream.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim};
+use k8s_openapi::api::storage::v1::StorageClass;
 
 use super::filters::{kind, term_matches, Code, Failure, FilterResult};
 use super::model::{NodeData, PodInfo};
@@ -16,6 +18,7 @@ use super::model::{NodeData, PodInfo};
 pub const NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
 pub const PV_NOT_EXIST: &str =
     "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+pub const UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVolumeClaims";
 
 /// A claim: `namespace/name` and what the filters read of it.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +37,8 @@ pub struct ClaimState {
     /// Its controlling owner's UID (empty for none): an ephemeral volume's claim must be its
     /// pod's.
     pub owner_uid: String,
+    /// `spec.storageClassName` (empty for none).
+    pub class: String,
 }
 
 impl ClaimInfo {
@@ -59,7 +64,30 @@ impl ClaimInfo {
                     .find(|o| o.controller == Some(true))
                     .map(|o| o.uid.clone())
                     .unwrap_or_default(),
+                class: pvc
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.storage_class_name.clone())
+                    .unwrap_or_default(),
             },
+        }
+    }
+}
+
+/// A StorageClass as the filters read it: whether it delays binding until a pod uses the
+/// claim (`volumeBindingMode: WaitForFirstConsumer`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageClassInfo {
+    pub name: String,
+    pub waits_for_consumer: bool,
+}
+
+impl StorageClassInfo {
+    pub fn from_class(class: &StorageClass) -> StorageClassInfo {
+        StorageClassInfo {
+            name: class.metadata.name.clone().unwrap_or_default(),
+            waits_for_consumer: class.volume_binding_mode.as_deref()
+                == Some("WaitForFirstConsumer"),
         }
     }
 }
@@ -95,6 +123,8 @@ impl VolumeInfo {
 pub struct Volumes {
     claims: HashMap<String, ClaimState>,
     volumes: HashMap<String, Option<Terms>>,
+    /// StorageClass name → whether it waits for the first consumer.
+    classes: HashMap<String, bool>,
 }
 
 impl Volumes {
@@ -138,15 +168,40 @@ impl Volumes {
         changed
     }
 
+    pub fn apply_class(&mut self, c: StorageClassInfo) -> bool {
+        self.classes.insert(c.name, c.waits_for_consumer) != Some(c.waits_for_consumer)
+    }
+
+    pub fn remove_class(&mut self, name: &str) -> bool {
+        self.classes.remove(name).is_some()
+    }
+
+    pub fn replace_classes(&mut self, all: Vec<StorageClassInfo>) -> bool {
+        let classes: HashMap<String, bool> = all
+            .into_iter()
+            .map(|c| (c.name, c.waits_for_consumer))
+            .collect();
+        let changed = classes != self.classes;
+        self.classes = classes;
+        changed
+    }
+
+    /// Whether an unbound claim may wait for the pod's node: only with a known class that
+    /// waits for the first consumer (upstream's `IsDelayBindingMode`).
+    fn delays_binding(&self, claim: &ClaimState) -> bool {
+        self.classes.get(&claim.class) == Some(&true)
+    }
+
     fn claim(&self, pod: &PodInfo, name: &str) -> Option<&ClaimState> {
         self.claims.get(&format!("{}/{name}", pod.namespace))
     }
 
     /// The PreFilter: upstream's message for the first of the pod's claims that cannot be
-    /// used: missing, being deleted, or (an ephemeral volume's) not made for this pod. No node
-    /// can help; only a change to the claim can.
+    /// used: missing, being deleted, or (an ephemeral volume's) not made for this pod; then,
+    /// for any claim still unbound that must be bound before scheduling. No node can help;
+    /// only a change to the claim can.
     pub fn claim_problem(&self, pod: &PodInfo) -> Option<String> {
-        pod.claims.iter().find_map(|claim| {
+        let unusable = pod.claims.iter().find_map(|claim| {
             let c = &claim.name;
             match self.claim(pod, c) {
                 None => Some(format!("persistentvolumeclaim \"{c}\" not found")),
@@ -160,6 +215,13 @@ impl Volumes {
                 )),
                 Some(_) => None,
             }
+        });
+        unusable.or_else(|| {
+            pod.claims
+                .iter()
+                .filter_map(|c| self.claim(pod, &c.name))
+                .any(|state| state.volume_name.is_empty() && !self.delays_binding(state))
+                .then(|| UNBOUND_IMMEDIATE.to_string())
         })
     }
 
@@ -219,10 +281,29 @@ mod tests {
             &serde_json::from_value(json!({
                 "metadata": {"name": name, "namespace": "default"},
                 "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": volume,
+                         "storageClassName": "local-path",
                          "resources": {"requests": {"storage": "1Mi"}}}
             }))
             .unwrap(),
         )
+    }
+
+    fn class(name: &str, mode: Option<&str>) -> StorageClassInfo {
+        StorageClassInfo::from_class(
+            &serde_json::from_value(json!({
+                "metadata": {"name": name},
+                "provisioner": "rancher.io/local-path",
+                "volumeBindingMode": mode,
+            }))
+            .unwrap(),
+        )
+    }
+
+    /// Volumes knowing the `local-path` class, which waits for the first consumer.
+    fn with_local_path() -> Volumes {
+        let mut v = Volumes::default();
+        v.apply_class(class("local-path", Some("WaitForFirstConsumer")));
+        v
     }
 
     /// A local volume on `node`, as the local-path provisioner makes them.
@@ -287,7 +368,7 @@ mod tests {
 
     #[test]
     fn volumes_without_node_affinity_and_unbound_claims_restrict_nothing() {
-        let mut v = Volumes::default();
+        let mut v = with_local_path();
         v.apply_claim(claim("fresh", None));
         v.apply_claim(claim("shared", Some("nfs")));
         v.apply_volume(VolumeInfo {
@@ -331,7 +412,7 @@ mod tests {
         }))
         .unwrap();
         let p = PodInfo::from_pod(&pod);
-        let mut v = Volumes::default();
+        let mut v = with_local_path();
         assert_eq!(
             v.claim_problem(&p).as_deref(),
             Some("persistentvolumeclaim \"web-scratch\" not found")
@@ -357,6 +438,38 @@ mod tests {
         // A claim a pod names itself may have any owner.
         v.apply_claim(claim("data", None));
         assert_eq!(v.claim_problem(&using(&["data"])), None);
+    }
+
+    #[test]
+    fn unbound_claims_wait_unless_their_class_waits_for_the_first_consumer() {
+        let mut v = with_local_path();
+        let p = using(&["data"]);
+        let unbound = |class_name: Option<&str>| {
+            let mut c = claim("data", None);
+            c.state.class = class_name.unwrap_or_default().into();
+            c
+        };
+        v.apply_claim(unbound(Some("local-path")));
+        assert_eq!(v.claim_problem(&p), None);
+        // Immediate (the default mode), no class, and a class not known must bind first.
+        assert!(v.apply_class(class("fast", None)));
+        for c in [Some("fast"), None, Some("unknown")] {
+            v.apply_claim(unbound(c));
+            assert_eq!(
+                v.claim_problem(&p).as_deref(),
+                Some(UNBOUND_IMMEDIATE),
+                "{c:?}"
+            );
+        }
+        // Bound, the claim no longer waits; its volume decides the node.
+        v.apply_claim(claim("data", Some("pv-1")));
+        v.apply_volume(local_volume("pv-1", "n1"));
+        assert_eq!(v.claim_problem(&p), None);
+        // Class changes count as changes; unchanged ones do not.
+        assert!(!v.apply_class(class("fast", None)));
+        assert!(v.apply_class(class("fast", Some("WaitForFirstConsumer"))));
+        assert!(v.remove_class("fast"));
+        assert!(!v.replace_classes(vec![class("local-path", Some("WaitForFirstConsumer"))]));
     }
 
     #[test]
