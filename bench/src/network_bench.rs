@@ -8,7 +8,9 @@
 //! own (gone when it exits): full syncs of 1,000 and 10,000 Services with 10 endpoints each,
 //! then one-Service endpoint changes applied incrementally (the time from the change reaching
 //! the proxy to `nft` having committed it, through the proxy's long-lived `nft -i` session).
-//! Measured in the same run as baselines: one endpoint slot replaced through a one-shot
+//! Full syncs load the skeleton with `nft -f` and the map elements over netlink. Measured in
+//! the same run as baselines: the same full sync with `nft` parsing every element (the
+//! proxy's fallback when netlink fails), one endpoint slot replaced through a one-shot
 //! `nft -f` (as the proxy did before it kept a session), the same one-Service change done as
 //! a full table replacement, and `nft -f` of an empty transaction (the cost of running nft
 //! at all).
@@ -117,23 +119,45 @@ fn nft() -> Vec<String> {
     vec!["nft".to_string()]
 }
 
-async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Result<()> {
+/// A proxier holding `services` Services; `netns` names a namespace that does not exist
+/// to make its full syncs fall back to loading everything with `nft`.
+fn bench_proxier(table: &str, services: usize, netns: Option<&str>) -> Proxier {
     let mut proxier = Proxier::new(ProxyConfig {
-        table: "rudder-bench".into(),
+        table: table.into(),
         node_name: "n1".into(),
         cluster_cidr: Some("198.18.0.0/16".into()),
         nft: nft(),
+        netns: netns.map(str::to_string),
     });
     for i in 0..services {
         proxier.set_service(service(i));
         proxier.set_slice(slice(i, 0));
     }
+    proxier
+}
+
+async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Result<()> {
+    // Baseline: the same full sync with nft parsing every element (the netlink fallback).
+    let mut by_nft = bench_proxier("rudder-bench-nft", services, Some("rudder-bench-no-netns"));
+    let mut nft_only = Vec::new();
+    for _ in 0..full_runs.min(3) {
+        by_nft.force_full_sync();
+        let stats = by_nft.sync().await?;
+        assert_eq!(stats.netlink_elements, 0);
+        nft_only.push(stats.elapsed);
+    }
+    by_nft.cleanup().await?;
+    drop(by_nft);
+    nft_only.sort();
+
+    let mut proxier = bench_proxier("rudder-bench", services, None);
     let mut full = Vec::new();
-    let mut lines = 0;
+    let (mut lines, mut netlink_elements) = (0, 0);
     for _ in 0..full_runs {
         proxier.force_full_sync();
         let stats = proxier.sync().await?;
         lines = stats.commands;
+        netlink_elements = stats.netlink_elements;
         full.push(stats.elapsed);
     }
     full.sort();
@@ -141,7 +165,7 @@ async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Resul
     row(
         &format!("full sync, {services} Services x {ENDPOINTS} endpoints"),
         format!(
-            "p50 {} max {} ({lines} nft lines, {full_runs} runs)",
+            "p50 {} max {} ({lines} nft lines + {netlink_elements} elements over netlink, {full_runs} runs)",
             ms(full_p50),
             ms(*full.last().unwrap_or(&Duration::ZERO))
         ),
@@ -153,6 +177,11 @@ async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Resul
                 ""
             }
         ),
+    );
+    row(
+        "  baseline: same full sync, every element by nft -f",
+        format!("p50 {} ({} runs)", ms(pct(&nft_only, 0.5)), nft_only.len()),
+        "",
     );
 
     let mut incremental = Vec::with_capacity(changes);
@@ -176,8 +205,9 @@ async fn proxy_phase(services: usize, changes: usize, full_runs: usize) -> Resul
     let mut one_shot = Vec::new();
     for k in 0..50u32 {
         let script = format!(
-            "delete element ip rudder-bench cluster-endpoints-tcp {{ {ip} . 80 . 0 }}\n\
-             add element ip rudder-bench cluster-endpoints-tcp {{ {ip} . 80 . 0 : {ep} . 8080 }}\n",
+            "delete element ip {table} cluster-endpoints-tcp {{ {ip} . 80 . 0 }}\n\
+             add element ip {table} cluster-endpoints-tcp {{ {ip} . 80 . 0 : {ep} . 8080 }}\n",
+            table = proxier.table(),
             ip = cluster_ip(0),
             ep = Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 18, 255, 0)) + k),
         );
@@ -320,7 +350,7 @@ fn main() -> Result<()> {
 
 async fn run(quick: bool) -> Result<()> {
     println!(
-        "Rudder service proxy (nftables: full syncs by nft -f, changes by a long-lived nft -i; in a network namespace of its own) and cluster DNS"
+        "Rudder service proxy (nftables: full syncs by nft -f + netlink, changes by a long-lived nft -i; in a network namespace of its own) and cluster DNS"
     );
     row("metric", "measured".into(), "target");
     println!("{}", "-".repeat(110));

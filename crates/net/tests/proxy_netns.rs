@@ -177,14 +177,32 @@ impl Lab {
     }
 
     fn table(&self) -> String {
+        self.table_named(TABLE)
+    }
+
+    fn table_named(&self, name: &str) -> String {
         let out = Command::new("ip")
             .args([
-                "netns", "exec", &self.node, "nft", "list", "table", "ip", TABLE,
+                "netns", "exec", &self.node, "nft", "list", "table", "ip", name,
             ])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
+}
+
+/// A table listing as a sorted list of its lines and elements: the kernel lists a map's
+/// elements in hash order, which differs between two maps with the same elements.
+fn pieces(listing: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = listing
+        .replace("elements = { ", "")
+        .replace(" }", "")
+        .split([',', '\n'])
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    pieces.sort();
+    pieces
 }
 
 fn service(name: &str, ip: &str, node_port: Option<u16>) -> Service {
@@ -227,12 +245,16 @@ async fn service_traffic_through_nftables() {
         node_name: "node".into(),
         cluster_cidr: Some("198.18.0.0/16".into()),
         nft: lab.nft(),
+        netns: Some(lab.node.clone()),
     });
     proxier.set_service(service("web", "198.19.0.20", Some(30080)));
     proxier.set_slice(slice("web", &[Lab::pod_ip(1), Lab::pod_ip(2)]));
     proxier.set_service(service("empty", "198.19.0.21", None));
     let stats = proxier.sync().await.expect("full sync");
     assert!(stats.full);
+    // web: its cluster IP and node port entries, two slots for each, two hairpin entries;
+    // empty: its no-endpoint entry.
+    assert_eq!(stats.netlink_elements, 9, "{stats:?}");
     eprintln!("full sync: {stats:?}");
 
     // httpd needs a moment to listen.
@@ -271,6 +293,59 @@ async fn service_traffic_through_nftables() {
     let err = lab.get(Some(0), "http://198.19.0.21/").unwrap_err();
     assert!(err.contains("refused"), "{err}");
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+
+    // The same objects loaded by nft's parser (here because netlink is unavailable, the
+    // fallback) read back the same as the elements loaded over netlink.
+    let mut by_text = Proxier::new(ProxyConfig {
+        table: "rudder-text".into(),
+        node_name: "node".into(),
+        cluster_cidr: Some("198.18.0.0/16".into()),
+        nft: lab.nft(),
+        netns: Some("rudder-no-such-netns".into()),
+    });
+    by_text.set_service(service("web", "198.19.0.20", Some(30080)));
+    by_text.set_slice(slice("web", &[Lab::pod_ip(1), Lab::pod_ip(2)]));
+    by_text.set_service(service("empty", "198.19.0.21", None));
+    assert_eq!(
+        by_text
+            .sync()
+            .await
+            .expect("full sync by nft")
+            .netlink_elements,
+        0
+    );
+    let text = lab.table_named("rudder-text");
+    assert!(text.contains("goto lb-2"), "{text}");
+    assert_eq!(
+        pieces(&text.replace("rudder-text", TABLE)),
+        pieces(&lab.table())
+    );
+    by_text.cleanup().await.expect("cleanup");
+
+    // A second full sync builds the table under its other name and retires the first in
+    // the transaction that loads the elements (over netlink): nothing stops working, and
+    // the elements read back as nft wrote them before (comments included).
+    let alternate = net::proxy::rules::alternate_table(TABLE);
+    let before = lab.table();
+    proxier.force_full_sync();
+    let stats = proxier.sync().await.expect("second full sync");
+    assert!(stats.full && stats.netlink_elements == 9, "{stats:?}");
+    assert_eq!(lab.table(), "");
+    let after = lab.table_named(&alternate);
+    assert_eq!(pieces(&after.replace(&alternate, TABLE)), pieces(&before));
+    assert!(
+        after.contains("198.19.0.20 . tcp . 80 comment \"default/web:http\" : goto lb-2"),
+        "{after}"
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..30 {
+        seen.insert(lab.get(Some(0), "http://198.19.0.20/").expect("cluster IP"));
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["pod1", "pod2"]);
+    assert!(lab
+        .get(Some(0), "http://198.18.0.1:30080/")
+        .unwrap()
+        .starts_with("pod"));
 
     // Incremental: one endpoint goes; only pod2 answers.
     proxier.set_slice(slice("web", &[Lab::pod_ip(2)]));
@@ -344,13 +419,13 @@ async fn service_traffic_through_nftables() {
     proxier.delete_service("default", "empty");
     proxier.delete_service("default", "web");
     proxier.sync().await.expect("sync");
-    let table = lab.table();
+    let table = lab.table_named(&alternate);
     assert!(
-        !table.contains("svc-") && !table.contains("198.19.0."),
+        table.contains("service-ips") && !table.contains("svc-") && !table.contains("198.19.0."),
         "{table}"
     );
     proxier.cleanup().await.expect("cleanup");
-    assert_eq!(lab.table(), "");
+    assert_eq!(lab.table_named(&alternate), "");
 }
 
 /// The long-lived `nft -i` session: a transaction is all or nothing, a failure is reported

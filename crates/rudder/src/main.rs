@@ -150,7 +150,10 @@ fn killall(data_dir: &Path) -> Result<(), String> {
         let table = net::proxy::table_name(&bridge);
         let script = net::proxy::rules::delete_table(&table);
         runtime.block_on(net::proxy::run_nft(&["nft".to_string()], &script))?;
-        println!("removed nftables table ip {table}");
+        println!(
+            "removed nftables table ip {table} (and any {})",
+            net::proxy::rules::alternate_table(&table)
+        );
     }
     Ok(())
 }

@@ -46,6 +46,7 @@ pub async fn run(
         node_name: config.node_name.clone(),
         cluster_cidr: Some(CLUSTER_CIDR.into()),
         nft: vec!["nft".into()],
+        netns: None,
     };
     tracing::info!(table = %proxy.table, "service proxy starting");
     let _proxy = AbortOnDrop(tokio::spawn(net::proxy::run(client.clone(), proxy)));

@@ -4,11 +4,13 @@
 //! Services changed since the last one into one `nft -f` transaction (or replaces the whole
 //! table on the first sync and after a failure). [`run`] feeds it from API watches.
 
+pub mod batch;
 pub mod model;
+pub mod netlink;
 pub mod nft;
 pub mod rules;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -21,7 +23,7 @@ use tokio::sync::mpsc;
 
 pub use nft::run_nft;
 
-use rules::{Fragment, RuleConfig, Transaction};
+use rules::{Element, Fragment, RuleConfig, Transaction};
 
 /// Settings of a node's service proxy.
 #[derive(Debug, Clone)]
@@ -35,6 +37,9 @@ pub struct ProxyConfig {
     /// The program and leading arguments that run `nft` (`["nft"]`; a test may prefix
     /// `ip netns exec NAME`).
     pub nft: Vec<String>,
+    /// The network namespace (a name under `/run/netns`) the table lives in when it is not
+    /// this process's own; `nft` must run there too.
+    pub netns: Option<String>,
 }
 
 impl ProxyConfig {
@@ -66,6 +71,8 @@ pub struct SyncStats {
     pub services: usize,
     /// Lines of the nft script (0 when nothing changed and nft was not run).
     pub commands: usize,
+    /// Map elements a full sync loaded over netlink (0 when nft loaded them).
+    pub netlink_elements: usize,
     pub elapsed: Duration,
 }
 
@@ -86,6 +93,8 @@ pub struct Proxier {
     /// The `nft -i` that incremental transactions go to; started on first use, dropped
     /// after a failure.
     session: Option<nft::Session>,
+    /// The netlink socket full syncs load elements through; opened on first use.
+    netlink: Option<netlink::Socket>,
 }
 
 /// Incremental scripts longer than this go to a one-shot `nft -f` rather than the session's
@@ -105,6 +114,7 @@ impl Proxier {
             dirty: BTreeSet::new(),
             needs_full_sync: true,
             session: None,
+            netlink: None,
         }
     }
 
@@ -221,12 +231,16 @@ impl Proxier {
                 .filter(|(_, f)| *f != Fragment::default())
                 .collect();
             let mut shared = BTreeSet::new();
-            let script = rules::full_sync(&self.rules, desired.values(), &mut shared);
-            self.run_nft(&script).await?;
+            let (table, script, netlink_elements) =
+                self.replace_table(&desired, &mut shared).await?;
+            // The session names the old table.
+            self.session = None;
+            self.rules.table = table;
             let stats = SyncStats {
                 full: true,
                 services: self.services.len(),
                 commands: script.lines().count(),
+                netlink_elements,
                 elapsed: started.elapsed(),
             };
             self.applied = desired;
@@ -253,10 +267,11 @@ impl Proxier {
             full: false,
             services: dirty.len(),
             commands: 0,
+            netlink_elements: 0,
             elapsed: Duration::ZERO,
         };
         if !tx.is_empty() {
-            let script = tx.render(&self.config.table);
+            let script = tx.render(&self.rules.table);
             stats.commands = script.lines().count();
             if let Err(e) = self.apply_incremental(&script).await {
                 self.needs_full_sync = true;
@@ -275,6 +290,115 @@ impl Proxier {
         Ok(stats)
     }
 
+    /// Builds the whole table under the name not in use and retires the other one: the
+    /// skeleton and chains through `nft -f`, then every element and the old table's removal
+    /// in one netlink transaction, so Services work throughout. If netlink fails, one
+    /// `nft -f` does it all. Returns the table's name, the nft script run and how many
+    /// elements went over netlink.
+    async fn replace_table(
+        &mut self,
+        desired: &HashMap<Key, Fragment>,
+        shared: &mut BTreeSet<String>,
+    ) -> Result<(String, String, usize), String> {
+        let base = self.config.table.clone();
+        let alternate = rules::alternate_table(&base);
+        let names = (base.clone(), alternate.clone());
+        let existing = self
+            .with_netlink(move |socket| {
+                Ok((
+                    socket.table_exists(&names.0)?,
+                    socket.table_exists(&names.1)?,
+                ))
+            })
+            .await;
+        let (next, old) = match existing {
+            Ok((true, false)) => (alternate, Some(base)),
+            Ok((_, alternate_exists)) => (base, alternate_exists.then_some(alternate)),
+            Err(e) => {
+                tracing::warn!(error = %e, "service proxy: netlink unavailable; loading the table with nft");
+                return self
+                    .replace_table_with_nft(base, Some(alternate), desired, shared)
+                    .await;
+            }
+        };
+        let config = RuleConfig {
+            table: next.clone(),
+            ..self.rules.clone()
+        };
+        let script = rules::full_sync_without_elements(&config, desired.values(), shared);
+        self.run_nft(&script).await?;
+        let loaded = match elements_batch(&next, old.as_deref(), desired.values()) {
+            Ok((bytes, acked)) => {
+                self.with_netlink(move |socket| socket.commit(&bytes, &acked))
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match loaded {
+            Ok(()) => {
+                let elements = desired.values().map(|f| f.elements.len()).sum();
+                Ok((next, script, elements))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "service proxy: loading elements over netlink failed; loading the table with nft");
+                self.replace_table_with_nft(next, old, desired, shared)
+                    .await
+            }
+        }
+    }
+
+    /// Runs `work` on the proxy's netlink socket (opened if need be), off the async threads.
+    /// The socket stays open: closing one makes the kernel finish freeing what the last
+    /// transaction removed (an RCU grace period and, after a full sync, a whole table) first.
+    /// It is dropped after a failure.
+    async fn with_netlink<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&mut netlink::Socket) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let socket = self.netlink.take();
+        let netns = self.config.netns.clone();
+        let (socket, result) = tokio::task::spawn_blocking(move || {
+            let mut socket = match socket {
+                Some(socket) => socket,
+                None => match netlink::Socket::open(netns.as_deref()) {
+                    Ok(socket) => socket,
+                    Err(e) => return (None, Err(e)),
+                },
+            };
+            let result = work(&mut socket);
+            (result.is_ok().then_some(socket), result)
+        })
+        .await
+        .map_err(|e| format!("netlink work: {e}"))?;
+        self.netlink = socket;
+        result
+    }
+
+    /// The whole table as one `nft -f` transaction, under `table`, removing `old`.
+    async fn replace_table_with_nft(
+        &self,
+        table: String,
+        old: Option<String>,
+        desired: &HashMap<Key, Fragment>,
+        shared: &mut BTreeSet<String>,
+    ) -> Result<(String, String, usize), String> {
+        let config = RuleConfig {
+            table: table.clone(),
+            ..self.rules.clone()
+        };
+        let mut script = rules::full_sync(&config, desired.values(), shared);
+        if let Some(old) = old {
+            script.push_str(&format!("add table ip {old}\ndelete table ip {old}\n"));
+        }
+        self.run_nft(&script).await?;
+        Ok((table, script, 0))
+    }
+
+    /// The table's current name: the configured one or its alternate.
+    pub fn table(&self) -> &str {
+        &self.rules.table
+    }
+
     /// Makes the next sync replace the whole table (as after a failure).
     pub fn force_full_sync(&mut self) {
         self.needs_full_sync = true;
@@ -285,7 +409,7 @@ impl Proxier {
         self.needs_full_sync || !self.dirty.is_empty()
     }
 
-    /// Removes the proxy's table.
+    /// Removes the proxy's table (under either name).
     pub async fn cleanup(&self) -> Result<(), String> {
         self.run_nft(&rules::delete_table(&self.config.table)).await
     }
@@ -304,7 +428,7 @@ impl Proxier {
             Some(session) => session,
             none => none.insert(nft::Session::start(
                 &self.config.nft,
-                &self.config.table,
+                &self.rules.table,
                 rules::MARKER_SET,
             )?),
         };
@@ -314,6 +438,35 @@ impl Proxier {
         }
         result
     }
+}
+
+/// The netlink transaction that fills `table` with the fragments' elements and deletes
+/// `old`: its bytes and the sequence numbers to wait for.
+fn elements_batch<'a>(
+    table: &str,
+    old: Option<&str>,
+    fragments: impl Iterator<Item = &'a Fragment>,
+) -> Result<(Vec<u8>, Vec<u32>), String> {
+    let mut by_map: BTreeMap<&'static str, Vec<&Element>> = BTreeMap::new();
+    for e in fragments.flat_map(|f| &f.elements) {
+        by_map.entry(e.map).or_default().push(e);
+    }
+    let mut batch = batch::Batch::new(1);
+    for (map, elements) in by_map {
+        let layout = rules::layout(map).ok_or_else(|| format!("no layout for map {map}"))?;
+        batch.add_elements(
+            table,
+            map,
+            layout,
+            elements
+                .iter()
+                .map(|e| (e.key.as_str(), e.value.as_str(), e.comment.as_str())),
+        )?;
+    }
+    if let Some(old) = old {
+        batch.delete_table(old);
+    }
+    Ok(batch.finish())
 }
 
 /// A change seen by a watch.

@@ -30,6 +30,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::batch::{Data, Field, Layout};
 use super::model::{Endpoint, Protocol, ServicePort};
 
 /// The packet mark bit that asks `nat-postrouting` to masquerade (kube-proxy's value).
@@ -663,6 +664,24 @@ pub fn full_sync<'a>(
     fragments: impl IntoIterator<Item = &'a Fragment>,
     shared: &mut BTreeSet<String>,
 ) -> String {
+    full_sync_script(config, fragments, shared, true)
+}
+
+/// [`full_sync`] without the map elements, which the caller loads in bulk ([`layout`]).
+pub fn full_sync_without_elements<'a>(
+    config: &RuleConfig,
+    fragments: impl IntoIterator<Item = &'a Fragment>,
+    shared: &mut BTreeSet<String>,
+) -> String {
+    full_sync_script(config, fragments, shared, false)
+}
+
+fn full_sync_script<'a>(
+    config: &RuleConfig,
+    fragments: impl IntoIterator<Item = &'a Fragment>,
+    shared: &mut BTreeSet<String>,
+    with_elements: bool,
+) -> String {
     let t = &config.table;
     let mut out = format!("add table ip {t}\ndelete table ip {t}\nadd table ip {t}\n");
     skeleton(config, &mut out);
@@ -671,13 +690,46 @@ pub fn full_sync<'a>(
     for f in fragments {
         tx.change(config, None, Some(f), shared);
     }
+    if !with_elements {
+        tx.add_elements.clear();
+    }
     out.push_str(&tx.render(t));
     out
 }
 
-/// A script that removes the table (nothing if it does not exist).
+/// How a map of the table holds its elements, for loading them over netlink; `None` for
+/// the per-Service affinity sets, which are never bulk-loaded.
+pub fn layout(map: &str) -> Option<Layout> {
+    use super::batch::Field::{Addr, Port, Proto, Slot};
+    const ADDRESS_PORT: &[Field] = &[Addr, Proto, Port];
+    const ENDPOINT: &[Field] = &[Addr, Port];
+    let (key, data): (&'static [Field], Data) = match map {
+        SERVICE_IPS | NO_ENDPOINT_SERVICES | SHORT_CIRCUIT_IPS => (ADDRESS_PORT, Data::Verdict),
+        SERVICE_NODEPORTS | NO_ENDPOINT_NODEPORTS | SHORT_CIRCUIT_NODEPORTS => {
+            (&[Proto, Port], Data::Verdict)
+        }
+        HAIRPIN => (&[Addr, Addr, Addr], Data::None),
+        HAIRPIN_NODEPORTS => (ADDRESS_PORT, Data::None),
+        m if m.contains("nodeport-endpoints-") => (&[Port, Slot], Data::Fields(ENDPOINT)),
+        m if m.contains("endpoints-") => (&[Addr, Port, Slot], Data::Fields(ENDPOINT)),
+        _ => return None,
+    };
+    Some(Layout { key, data })
+}
+
+/// The other name a node's table takes: a full sync builds the table under the name not in
+/// use and retires the old one in the same transaction that fills the new one, so Services
+/// keep working throughout.
+pub fn alternate_table(table: &str) -> String {
+    format!("{table}-alt")
+}
+
+/// A script that removes the table under both its names (nothing where none exists).
 pub fn delete_table(table: &str) -> String {
-    format!("add table ip {table}\ndelete table ip {table}\n")
+    let alternate = alternate_table(table);
+    format!(
+        "add table ip {table}\ndelete table ip {table}\nadd table ip {alternate}\ndelete table ip {alternate}\n"
+    )
 }
 
 #[cfg(test)]

@@ -325,10 +325,13 @@ impl Drop for AgentCleanup {
             .args(["link", "del", &self.bridge])
             .stderr(std::process::Stdio::null())
             .status();
-        let _ = std::process::Command::new("nft")
-            .args(["delete", "table", "ip", &self.table()])
-            .stderr(std::process::Stdio::null())
-            .status();
+        let table = self.table();
+        for name in [net::proxy::rules::alternate_table(&table), table] {
+            let _ = std::process::Command::new("nft")
+                .args(["delete", "table", "ip", &name])
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
         remove_cgroups(&self.cgroup_root);
     }
 }
