@@ -1,8 +1,10 @@
 //! The service proxy: Services and EndpointSlices in, nftables rules out.
 //!
 //! [`Proxier`] holds the objects and what the table holds per Service; each sync turns the
-//! Services changed since the last one into one `nft -f` transaction (or replaces the whole
-//! table on the first sync and after a failure). [`run`] feeds it from API watches.
+//! Services changed since the last one into one transaction, sent to a long-lived `nft -i`
+//! ([`nft::Session`]), or replaces the whole table on the first sync and after a failure
+//! (skeleton by `nft -f`, elements over netlink: [`batch`], [`netlink`]). [`run`] feeds it
+//! from API watches.
 
 pub mod batch;
 pub mod model;
