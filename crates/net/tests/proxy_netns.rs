@@ -475,6 +475,21 @@ async fn nft_session_commits_whole_transactions_and_reports_failures() {
         elements()
     );
 
+    // A session serves a bounded number of transactions (nft's history grows with each).
+    assert!(!session.worn_out());
+    let mut served = 5;
+    while !session.worn_out() {
+        session
+            .apply(&format!(
+                "add element {t} m {{ 198.19.0.2 : 198.18.0.3 }}\n"
+            ))
+            .await
+            .expect("idempotent add");
+        served += 1;
+        assert!(served <= 1000, "still not worn out after {served}");
+    }
+    assert_eq!(served, 1000);
+
     // The second command fails (no such element): the first is not applied either.
     let err = session
         .apply(&format!(

@@ -426,6 +426,9 @@ impl Proxier {
         if script.len() > SESSION_SCRIPT_LIMIT {
             return self.run_nft(script).await;
         }
+        if self.session.as_ref().is_some_and(nft::Session::worn_out) {
+            self.session = None;
+        }
         let session = match &mut self.session {
             Some(session) => session,
             none => none.insert(nft::Session::start(

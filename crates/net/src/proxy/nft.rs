@@ -18,6 +18,8 @@ use tokio::process::{Child, ChildStdin};
 
 /// How long a session may take for one transaction before it is given up.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(10);
+/// Transactions a session serves before it is replaced (see [`Session::worn_out`]).
+const SESSION_TRANSACTIONS: u64 = 1000;
 
 /// Runs `nft -f -` with `script` on standard input.
 pub async fn run_nft(nft: &[String], script: &str) -> Result<(), String> {
@@ -68,6 +70,8 @@ pub struct Session {
     input: ChildStdin,
     output: BufReader<Receiver>,
     marker: String,
+    /// Transactions sent so far.
+    transactions: u64,
 }
 
 impl Session {
@@ -101,12 +105,21 @@ impl Session {
             input,
             output: BufReader::new(output),
             marker: format!("list set ip {table} {marker_set}"),
+            transactions: 0,
         })
+    }
+
+    /// Whether this session has served its share: interactive nft keeps every input line in
+    /// its history, so its memory grows by ~0.4 kB per transaction (measured: 5.2 MB → 7.6 MB
+    /// over 6,000). A fresh one costs one nft start.
+    pub fn worn_out(&self) -> bool {
+        self.transactions >= SESSION_TRANSACTIONS
     }
 
     /// Commits `script` (`nft -f` syntax, one command per line) as one transaction.
     pub async fn apply(&mut self, script: &str) -> Result<(), String> {
         let line = one_line(script)?;
+        self.transactions += 1;
         match tokio::time::timeout(SESSION_TIMEOUT, self.exchange(&line)).await {
             Ok(result) => result,
             Err(_) => Err(format!(
