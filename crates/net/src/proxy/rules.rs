@@ -518,6 +518,8 @@ pub struct Transaction {
     flush_chains: Vec<String>,
     delete_chains: Vec<String>,
     delete_sets: Vec<String>,
+    /// Leaves new elements out (a full sync loads them over netlink instead).
+    without_new_elements: bool,
 }
 
 /// Elements per `add element`/`delete element` command: nft's cost is mostly per command,
@@ -590,11 +592,13 @@ impl Transaction {
                 }
             }
         }
-        for e in new.elements.difference(&old.elements) {
-            self.add_elements
-                .entry(e.map)
-                .or_default()
-                .push(element_text(e));
+        if !self.without_new_elements {
+            for e in new.elements.difference(&old.elements) {
+                self.add_elements
+                    .entry(e.map)
+                    .or_default()
+                    .push(element_text(e));
+            }
         }
         for chain in &old.chains {
             if !new.chains.iter().any(|c| c.name == chain.name) {
@@ -686,12 +690,12 @@ fn full_sync_script<'a>(
     let mut out = format!("add table ip {t}\ndelete table ip {t}\nadd table ip {t}\n");
     skeleton(config, &mut out);
     shared.clear();
-    let mut tx = Transaction::default();
+    let mut tx = Transaction {
+        without_new_elements: !with_elements,
+        ..Transaction::default()
+    };
     for f in fragments {
         tx.change(config, None, Some(f), shared);
-    }
-    if !with_elements {
-        tx.add_elements.clear();
     }
     out.push_str(&tx.render(t));
     out
