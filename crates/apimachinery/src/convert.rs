@@ -9,16 +9,22 @@ use crate::catalog::api_version;
 
 /// Converts a stored object to the served `group/version`, setting apiVersion and kind.
 pub fn from_storage(group: &str, version: &str, kind: &str, mut obj: Value) -> Value {
-    if group == "events.k8s.io" {
+    if needs_conversion(group) {
         obj = core_event_to_events_v1(obj);
     }
     set_type(&mut obj, group, version, kind);
     obj
 }
 
+/// Whether objects of `group` are stored in another shape than they are served in (beyond
+/// `apiVersion` and `kind`).
+pub fn needs_conversion(group: &str) -> bool {
+    group == "events.k8s.io"
+}
+
 /// Converts a served object to its storage shape.
 pub fn to_storage(group: &str, _version: &str, kind: &str, mut obj: Value) -> Value {
-    if group == "events.k8s.io" {
+    if needs_conversion(group) {
         obj = events_v1_to_core_event(obj);
         set_type(&mut obj, "", "v1", kind);
     }

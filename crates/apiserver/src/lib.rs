@@ -24,6 +24,7 @@ pub mod rest;
 mod reviews;
 pub mod serve;
 mod services;
+mod stored_json;
 #[cfg(test)]
 mod tests;
 mod token_request;
@@ -83,7 +84,10 @@ pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
 }
 
 fn json_response(code: u16, v: &Value) -> Response<Body> {
-    let body = serde_json::to_vec(v).unwrap_or_default();
+    raw_json_response(code, serde_json::to_vec(v).unwrap_or_default())
+}
+
+fn raw_json_response(code: u16, body: Vec<u8>) -> Response<Body> {
     let mut r = Response::new(full(body));
     *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut().insert(
@@ -305,6 +309,7 @@ impl ApiServer {
         let (mut parts, body) = req.into_parts();
         let mut verb = parts.method.as_str().to_string();
         let mut resource = String::new();
+        let mut subresource = String::new();
         let response = match request::parse_path(parts.uri.path()) {
             Err(e) => error_response(&e),
             Ok(target) => {
@@ -313,6 +318,7 @@ impl ApiServer {
                     error_response(&ApiError::unauthorized())
                 } else if let Target::Resource(rr) = target {
                     resource = rr.resource.plural.to_string();
+                    subresource = rr.subresource.clone().unwrap_or_default();
                     let q = Query::parse(parts.uri.query());
                     verb = metric_verb(&parts.method, &rr, &q, &parts.headers);
                     let mut warnings = Vec::new();
@@ -343,7 +349,7 @@ impl ApiServer {
         let code = response.status().as_u16();
         tracing::debug!(method = %parts.method, path = %parts.uri, code, elapsed_us = started.elapsed().as_micros() as u64, "request");
         self.metrics
-            .observe(&verb, &resource, code, started.elapsed());
+            .observe(&verb, &resource, &subresource, code, started.elapsed());
         response
     }
 
@@ -451,9 +457,17 @@ impl ApiServer {
                 let rx = self.watch(rr, &q, out).await?;
                 return Ok(stream_response(rx));
             }
+            (&Method::GET, None, None) if out == codec::Output::Json => {
+                allowed("list")?;
+                return Ok(raw_json_response(200, self.list_json(rr, &q).await?));
+            }
             (&Method::GET, None, None) => {
                 allowed("list")?;
                 (200, self.list(rr, &q, out).await?)
+            }
+            (&Method::GET, Some(n), None | Some("status")) if out == codec::Output::Json => {
+                allowed("get")?;
+                return Ok(raw_json_response(200, self.get_json(rr, n).await?));
             }
             (&Method::GET, Some(n), None | Some("status")) => {
                 allowed("get")?;

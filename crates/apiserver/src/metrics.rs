@@ -1,5 +1,5 @@
 //! Request metrics in the Prometheus text format: `apiserver_request_total` and
-//! `apiserver_request_duration_seconds` by verb, resource and code.
+//! `apiserver_request_duration_seconds` by verb, resource, subresource and code.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -17,22 +17,36 @@ struct Histogram {
     total: u64,
 }
 
+/// Verb, resource and subresource of a request.
+type Labels = (String, String, String);
+
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    durations: Mutex<BTreeMap<(String, String), Histogram>>,
+    requests: Mutex<BTreeMap<(Labels, u16), u64>>,
+    durations: Mutex<BTreeMap<Labels, Histogram>>,
 }
 
 impl Metrics {
-    pub fn observe(&self, verb: &str, resource: &str, code: u16, elapsed: Duration) {
+    pub fn observe(
+        &self,
+        verb: &str,
+        resource: &str,
+        subresource: &str,
+        code: u16,
+        elapsed: Duration,
+    ) {
+        let labels = || {
+            (
+                verb.to_string(),
+                resource.to_string(),
+                subresource.to_string(),
+            )
+        };
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((verb.to_string(), resource.to_string(), code))
-                .or_default() += 1;
+            *r.entry((labels(), code)).or_default() += 1;
         }
         if let Ok(mut d) = self.durations.lock() {
-            let h = d
-                .entry((verb.to_string(), resource.to_string()))
-                .or_default();
+            let h = d.entry(labels()).or_default();
             if h.counts.is_empty() {
                 h.counts = vec![0; BUCKETS.len()];
             }
@@ -52,15 +66,17 @@ impl Metrics {
         out.push_str("# HELP apiserver_request_total Counter of apiserver requests broken out for each verb, resource and HTTP response code.\n");
         out.push_str("# TYPE apiserver_request_total counter\n");
         if let Ok(r) = self.requests.lock() {
-            for ((verb, resource, code), n) in r.iter() {
-                let _ = writeln!(out, "apiserver_request_total{{code=\"{code}\",resource=\"{resource}\",verb=\"{verb}\"}} {n}");
+            for (((verb, resource, subresource), code), n) in r.iter() {
+                let _ = writeln!(out, "apiserver_request_total{{code=\"{code}\",resource=\"{resource}\",subresource=\"{subresource}\",verb=\"{verb}\"}} {n}");
             }
         }
         out.push_str("# HELP apiserver_request_duration_seconds Response latency distribution in seconds for each verb and resource.\n");
         out.push_str("# TYPE apiserver_request_duration_seconds histogram\n");
         if let Ok(d) = self.durations.lock() {
-            for ((verb, resource), h) in d.iter() {
-                let labels = format!("resource=\"{resource}\",verb=\"{verb}\"");
+            for ((verb, resource, subresource), h) in d.iter() {
+                let labels = format!(
+                    "resource=\"{resource}\",subresource=\"{subresource}\",verb=\"{verb}\""
+                );
                 for (i, b) in BUCKETS.iter().enumerate() {
                     let _ = writeln!(
                         out,
@@ -96,15 +112,19 @@ mod tests {
     #[test]
     fn renders_counters_and_histograms() {
         let m = Metrics::default();
-        m.observe("GET", "pods", 200, Duration::from_millis(3));
-        m.observe("GET", "pods", 200, Duration::from_millis(30));
+        m.observe("GET", "pods", "", 200, Duration::from_millis(3));
+        m.observe("GET", "pods", "", 200, Duration::from_millis(30));
+        m.observe("POST", "pods", "binding", 201, Duration::from_millis(1));
         let text = m.render();
-        assert!(
-            text.contains("apiserver_request_total{code=\"200\",resource=\"pods\",verb=\"GET\"} 2")
-        );
-        assert!(text.contains("apiserver_request_duration_seconds_bucket{resource=\"pods\",verb=\"GET\",le=\"0.005\"} 1"));
         assert!(text.contains(
-            "apiserver_request_duration_seconds_count{resource=\"pods\",verb=\"GET\"} 2"
+            "apiserver_request_total{code=\"200\",resource=\"pods\",subresource=\"\",verb=\"GET\"} 2"
+        ));
+        assert!(text.contains(
+            "apiserver_request_total{code=\"201\",resource=\"pods\",subresource=\"binding\",verb=\"POST\"} 1"
+        ));
+        assert!(text.contains("apiserver_request_duration_seconds_bucket{resource=\"pods\",subresource=\"\",verb=\"GET\",le=\"0.005\"} 1"));
+        assert!(text.contains(
+            "apiserver_request_duration_seconds_count{resource=\"pods\",subresource=\"\",verb=\"GET\"} 2"
         ));
     }
 }

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::registry;
 use crate::request::{Query, ResourceRequest};
 use crate::services;
+use crate::stored_json;
 use crate::ApiServer;
 
 /// A write's answer: status code and body.
@@ -36,6 +37,17 @@ impl ApiServer {
         Ok(codec::render_object(res, obj, out))
     }
 
+    /// An object as JSON text, the same as printing what [`Self::get`] gives for
+    /// `Output::Json`.
+    pub(crate) async fn get_json(&self, rr: &ResourceRequest, name: &str) -> ApiResult<Vec<u8>> {
+        let res = rr.resource;
+        let key = registry::key(res, rr.namespace.as_deref(), name);
+        match self.store.get(&key).await? {
+            Some(kv) => registry::render_json(res, &kv.value, kv.mod_revision),
+            None => Err(ApiError::not_found(res.group, res.plural, name)),
+        }
+    }
+
     pub(crate) async fn list(
         &self,
         rr: &ResourceRequest,
@@ -44,6 +56,51 @@ impl ApiServer {
     ) -> ApiResult<Value> {
         let res = rr.resource;
         let filter = Filter::from_query(res, q)?;
+        let (items, list_meta) = self
+            .list_items(rr, q, |kv| {
+                let obj = registry::decode(res, kv)?;
+                Ok(filter.matches(&obj).then_some(obj))
+            })
+            .await?;
+        Ok(codec::render_list(res, items, list_meta, out))
+    }
+
+    /// A list as JSON text, the same as printing what [`Self::list`] gives for
+    /// `Output::Json`; without selectors, stored objects are spliced into it undecoded.
+    pub(crate) async fn list_json(&self, rr: &ResourceRequest, q: &Query) -> ApiResult<Vec<u8>> {
+        let res = rr.resource;
+        let filter = Filter::from_query(res, q)?;
+        let (items, list_meta) = self
+            .list_items(rr, q, |kv| {
+                if filter.is_everything() {
+                    return registry::render_json(res, &kv.value, kv.mod_revision).map(Some);
+                }
+                let obj = registry::decode(res, kv)?;
+                if !filter.matches(&obj) {
+                    return Ok(None);
+                }
+                serde_json::to_vec(&obj)
+                    .map(Some)
+                    .map_err(|e| ApiError::internal(e.to_string()))
+            })
+            .await?;
+        Ok(stored_json::list(
+            &format!("{}List", res.kind),
+            &res.api_version(),
+            &Value::Object(list_meta),
+            &items,
+        ))
+    }
+
+    /// One page of a list (`limit`, `continue`): what `keep` makes of each stored object it
+    /// keeps, and the list's metadata.
+    async fn list_items<T>(
+        &self,
+        rr: &ResourceRequest,
+        q: &Query,
+        mut keep: impl FnMut(&store::KeyValue) -> ApiResult<Option<T>>,
+    ) -> ApiResult<(Vec<T>, Map<String, Value>)> {
+        let res = rr.resource;
         let limit = q.int("limit")?.unwrap_or(0).max(0) as usize;
         let prefix = registry::list_prefix(res, rr.namespace.as_deref());
         let start_after = match q.get("continue").filter(|c| !c.is_empty()) {
@@ -70,9 +127,8 @@ impl ApiServer {
             let mut stopped_early = false;
             for kv in &page.kvs {
                 cursor = Some(kv.key.clone());
-                let obj = registry::decode(res, kv)?;
-                if filter.matches(&obj) {
-                    items.push(obj);
+                if let Some(item) = keep(kv)? {
+                    items.push(item);
                     if limit > 0 && items.len() == limit {
                         stopped_early = true;
                         break;
@@ -96,7 +152,7 @@ impl ApiServer {
         if let Some(key) = next {
             list_meta.insert("continue".into(), json!(encode_continue(&key, revision)));
         }
-        Ok(codec::render_list(res, items, list_meta, out))
+        Ok((items, list_meta))
     }
 
     pub(crate) async fn create(
@@ -176,7 +232,7 @@ impl ApiServer {
                 if let Some(state) = allocation.as_mut() {
                     state.record(&key, kv.mod_revision, &obj);
                 }
-                Ok((201, registry::decode(res, &kv)?))
+                Ok((201, registry::as_written(res, obj, kv.mod_revision)))
             }
             Err(StoreError::AlreadyExists(_)) => {
                 Err(ApiError::already_exists(res.group, res.plural, &name))
@@ -342,7 +398,7 @@ impl ApiServer {
                 if let Some(state) = allocation.as_mut() {
                     state.record(&key, kv.mod_revision, &obj);
                 }
-                Ok((200, registry::decode(res, &kv)?))
+                Ok((200, registry::as_written(res, obj, kv.mod_revision)))
             }
             Err(StoreError::Conflict { .. }) => {
                 Err(ApiError::conflict(res.group, res.plural, name))
@@ -690,7 +746,7 @@ impl ApiServer {
         if meta::is_deleting(&current) {
             return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is being deleted, cannot be assigned to a host")));
         }
-        let mut bound = current.clone();
+        let mut bound = current;
         bound["spec"]["nodeName"] = json!(node);
         let conditions = bound["status"]["conditions"]
             .as_array()
@@ -998,6 +1054,12 @@ impl Filter {
             None => None,
         };
         Ok(Filter { labels, fields })
+    }
+
+    /// True when the filter lets every object through, so objects need not be decoded to
+    /// check it.
+    pub(crate) fn is_everything(&self) -> bool {
+        self.labels.is_none() && self.fields.is_none()
     }
 
     pub(crate) fn matches(&self, obj: &Value) -> bool {

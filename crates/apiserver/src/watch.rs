@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::registry;
 use crate::request::{Query, ResourceRequest};
 use crate::rest::Filter;
+use crate::stored_json;
 use crate::ApiServer;
 
 const BOOKMARK_INTERVAL: Duration = Duration::from_secs(30);
@@ -51,6 +52,12 @@ impl Encoder {
             }
         };
         line(&json!({"type": kind, "object": object}))
+    }
+
+    /// Plain JSON to a client that sees every object: stored objects are spliced into event
+    /// lines without being decoded ([`stored_json`]).
+    fn passes_everything(&self, filter: &Filter) -> bool {
+        self.out == Output::Json && filter.is_everything()
     }
 
     fn bookmark(&self, revision: i64) -> Bytes {
@@ -112,9 +119,14 @@ impl ApiServer {
         let start = if requested.is_empty() || requested == "0" {
             let list = self.store.list(&prefix, ListOptions::default()).await?;
             for kv in &list.kvs {
+                if enc.passes_everything(&filter) {
+                    let obj = registry::render_json(res, &kv.value, kv.mod_revision)?;
+                    initial.push(Bytes::from(stored_json::watch_line("ADDED", &obj)));
+                    continue;
+                }
                 let obj = registry::decode(res, kv)?;
                 if filter.matches(&obj) {
-                    initial.push(obj);
+                    initial.push(enc.event("ADDED", obj));
                 }
             }
             list.revision
@@ -137,8 +149,8 @@ impl ApiServer {
         };
         let store = self.store.clone();
         tokio::spawn(async move {
-            for obj in initial {
-                if tx.send(enc.event("ADDED", obj)).await.is_err() {
+            for line in initial {
+                if tx.send(line).await.is_err() {
                     return;
                 }
             }
@@ -177,6 +189,17 @@ fn translate(
     filter: &Filter,
     ev: &store::Event,
 ) -> Option<Bytes> {
+    if enc.passes_everything(filter) {
+        // Every event is seen as it is: no object needs decoding.
+        let event_type = match (ev.kind, ev.prev.is_some()) {
+            (EventKind::Delete, false) => return None,
+            (EventKind::Delete, true) => "DELETED",
+            (EventKind::Put, false) => "ADDED",
+            (EventKind::Put, true) => "MODIFIED",
+        };
+        let object = registry::render_json(res, &ev.kv.value, ev.kv.mod_revision).ok()?;
+        return Some(Bytes::from(stored_json::watch_line(event_type, &object)));
+    }
     let obj = registry::decode(res, &ev.kv).ok()?;
     let prev_matches = ev
         .prev

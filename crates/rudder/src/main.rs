@@ -7,8 +7,12 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+mod allocator;
 mod node_network;
 mod remote;
+
+#[global_allocator]
+static ALLOCATOR: allocator::RoleAllocator = allocator::RoleAllocator;
 
 #[derive(Parser)]
 #[command(
@@ -120,7 +124,10 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Server(args) => run_server(args),
+        Command::Server(args) => {
+            allocator::use_mimalloc();
+            run_server(args)
+        }
         Command::Agent(args) => run_agent(args),
         Command::Kubeconfig { data_dir } => print_kubeconfig(&data_dir),
         Command::Killall { data_dir } => killall(&data_dir),

@@ -744,7 +744,8 @@ fn errors_read_like_kubernetes() {
     assert!(err.contains("Request entity too large"), "{err}");
     assert!(c.fails_quietly(&["get", "configmap", "big"]));
 
-    // Every request above is counted in the Prometheus metrics, by verb, resource and code.
+    // Every request above is counted in the Prometheus metrics, by verb, resource,
+    // subresource and code.
     let metrics = c.ok(&["get", "--raw", "/metrics"]);
     let counted = |needle: &str| {
         metrics
@@ -752,11 +753,11 @@ fn errors_read_like_kubernetes() {
             .any(|l| l.starts_with("apiserver_request_total{") && l.contains(needle))
     };
     assert!(
-        counted("code=\"409\",resource=\"configmaps\",verb=\"POST\""),
+        counted("code=\"409\",resource=\"configmaps\",subresource=\"\",verb=\"POST\""),
         "{metrics}"
     );
     assert!(
-        counted("code=\"413\",resource=\"configmaps\",verb=\"POST\""),
+        counted("code=\"413\",resource=\"configmaps\",subresource=\"\",verb=\"POST\""),
         "{metrics}"
     );
     assert!(

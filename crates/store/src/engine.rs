@@ -30,6 +30,10 @@ pub struct StoreOptions {
     /// fails with [`StoreError::Compacted`].
     pub history_limit: usize,
     /// How many live events a watcher may have waiting before it is dropped as too slow.
+    /// Queued events share their values with the store, and the queue grows only as it
+    /// fills, so a generous bound costs nothing for watchers that keep up; it lets a client
+    /// ride out a burst of thousands of writes a second (a scheduler binding a backlog)
+    /// without having to relist.
     pub watch_buffer: usize,
 }
 
@@ -37,7 +41,7 @@ impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             history_limit: 10_000,
-            watch_buffer: 1024,
+            watch_buffer: 16_384,
         }
     }
 }
