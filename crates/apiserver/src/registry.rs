@@ -136,10 +136,21 @@ pub async fn get(
     namespace: Option<&str>,
     name: &str,
 ) -> ApiResult<(Value, i64)> {
-    match store.get(&key(res, namespace, name)).await? {
-        Some(kv) => Ok((decode(res, &kv)?, kv.mod_revision)),
-        None => Err(ApiError::not_found(res.group, res.plural, name)),
-    }
+    let kv = get_stored(store, res, namespace, name).await?;
+    Ok((decode(res, &kv)?, kv.mod_revision))
+}
+
+/// Reads one object as stored, 404 when absent.
+pub async fn get_stored(
+    store: &Arc<dyn Store>,
+    res: &Resource,
+    namespace: Option<&str>,
+    name: &str,
+) -> ApiResult<KeyValue> {
+    store
+        .get(&key(res, namespace, name))
+        .await?
+        .ok_or_else(|| ApiError::not_found(res.group, res.plural, name))
 }
 
 #[cfg(test)]

@@ -41,11 +41,8 @@ impl ApiServer {
     /// `Output::Json`.
     pub(crate) async fn get_json(&self, rr: &ResourceRequest, name: &str) -> ApiResult<Vec<u8>> {
         let res = rr.resource;
-        let key = registry::key(res, rr.namespace.as_deref(), name);
-        match self.store.get(&key).await? {
-            Some(kv) => registry::render_json(res, &kv.value, kv.mod_revision),
-            None => Err(ApiError::not_found(res.group, res.plural, name)),
-        }
+        let kv = registry::get_stored(&self.store, res, rr.namespace.as_deref(), name).await?;
+        registry::render_json(res, &kv.value, kv.mod_revision)
     }
 
     pub(crate) async fn list(
